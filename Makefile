@@ -1,0 +1,41 @@
+# dystonia-facts: `make report` builds everything, `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PAGE ?= data/raw/nhs-choices-dystonia-2013.txt
+
+.PHONY: all venv data report test lab bench lint dictionary clean
+
+all: report
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+data: $(STAMP)  ## extract the page's validated tables into data/processed/
+	$(PY) -m analysis extract $(PAGE) --out data/processed
+
+report: data  ## tables, then every notebook re-run and exported to reports/
+	@if $(PY) -c "import analysis.report" 2>/dev/null; then $(PY) -m analysis report; fi
+
+test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
+	$(PY) -m pytest
+
+lab: $(STAMP)  ## open the project in JupyterLab
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+bench: $(STAMP)  ## time the report build against the plain nbconvert loop
+	$(PY) -m analysis.bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+dictionary: $(STAMP)
+	$(PY) -m analysis dictionary
+
+clean:
+	rm -rf reports .pytest_cache

@@ -1,0 +1,27 @@
+"""Errors and warnings that name the file, the line and the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _where(file: Path | str, line: int | None, field: str) -> str:
+    """Format "file:line: field" for a message."""
+    loc = f"{file}:{line}" if line else f"{file}"
+    return f"{loc}: {field}"
+
+
+class PageError(ValueError):
+    """Bad input: a page that cannot be read or disagrees with itself."""
+
+    def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
+        self.file, self.line, self.field, self.message = str(file), line, field, message
+        super().__init__(f"{_where(file, line, field)}: {message}")
+
+
+class PageWarning(UserWarning):
+    """Unusual but readable input: a value is missing and stays missing."""
+
+    def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
+        self.file, self.line, self.field, self.message = str(file), line, field, message
+        super().__init__(f"{_where(file, line, field)}: {message}")

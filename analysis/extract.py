@@ -1,0 +1,131 @@
+"""Turn a saved page into validated tables, and write or read them as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+
+from analysis import dystonia, template
+from analysis.coverage import check_coverage, not_statistic_claims, number_ledger
+from analysis.errors import PageError
+from analysis.generic_facts import generic_facts
+from analysis.page_text import PageText, read_page
+from analysis.provenance import verify_checksum
+from analysis.schemas import SCHEMAS
+
+TABLES = list(SCHEMAS)
+KEYED_TOPICS = {"dystonia"}  # pages whose own statements have keyed fact rules
+
+
+def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
+    """Build a table in its schema's column order, with the schema's dtypes."""
+    schema = SCHEMAS[name]
+    df = pd.DataFrame(rows, columns=list(schema.columns))
+    return coerce(name, df)
+
+
+def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Cast columns to the schema's dtypes (dates to datetime, missing strings to NA)."""
+    for col, spec in SCHEMAS[name].columns.items():
+        dtype = str(spec.dtype)
+        if dtype.startswith("datetime64"):
+            df[col] = pd.to_datetime(df[col])
+        elif dtype == "float64":
+            df[col] = pd.to_numeric(df[col]).astype("float64")
+        elif dtype == "Int64":
+            df[col] = pd.array(df[col], dtype="Int64")
+        elif dtype == "int64":
+            df[col] = df[col].astype("int64")
+        elif dtype == "bool":
+            df[col] = df[col].astype(bool)
+        elif dtype == "str":
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+def validate(name: str, df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Validate a table against its schema; raise PageError naming the table and first failure."""
+    try:
+        return SCHEMAS[name].validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        first = exc.failure_cases.iloc[0]
+        raise PageError(
+            where, None, f"{name}.{first['column']}", f"fails schema check {first['check']!s} (value {first['failure_case']!r})"
+        ) from None
+
+
+def page_row(page: PageText, topic: str | None, title: str | None, reviews: list[dict], comments: pd.DataFrame, stated: int | None) -> dict:
+    """Return the one-row page table."""
+    own = next((r for r in reviews if r["what"] == "page"), {})
+    media = next((r for r in reviews if r["what"] == "media"), {})
+    last, due = own.get("last_reviewed"), own.get("next_review_due")
+    months = (due.year - last.year) * 12 + (due.month - last.month) if last and due else None
+    return {
+        "source_file": page.name, "sha256": page.sha256, "was_html": page.was_html, "topic": topic, "title": title,
+        "last_reviewed": last, "next_review_due": due, "review_interval_months": months,
+        "media_last_reviewed": media.get("last_reviewed"), "media_next_review_due": media.get("next_review_due"),
+        "newest_comment": comments["date"].max() if not comments.empty else None, "comments_stated": stated,
+    }  # fmt: skip
+
+
+def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Read one page and return its validated tables, keyed by table name."""
+    page = read_page(path)
+    verify_checksum(page)
+    topic, title, _ = template.page_topic(page)
+    reviews = template.review_dates(page)
+    rating = template.ratings(page)
+    comment, stated = template.comments(page)
+    claims = reviews.claims + rating.claims + comment.claims + not_statistic_claims(page)
+    own = next((r for r in reviews.rows if r["what"] == "page"), {})
+    reviewed = own.get("last_reviewed")
+    source = f"NHS Choices, {topic or page.name}" + (f", last reviewed {reviewed:%d/%m/%Y}" if reviewed else "")
+    rows: dict[str, list[dict]] = {name: [] for name in ("facts", "types", "treatments", "causes", "tests")}
+    if (topic or "").lower() in KEYED_TOPICS:
+        fact = dystonia.facts(page, source)
+        share = next(r["sentence"] for r in fact.rows if r["fact_id"] == "cervical_blepharospasm_share")
+        parts = [fact, dystonia.types(page, share), dystonia.treatments(page), dystonia.causes(page), dystonia.diagnostic_tests(page)]
+        for name, part in zip(rows, parts):
+            rows[name], claims = part.rows, claims + part.claims
+    else:
+        rows["facts"], extra = generic_facts(page, claims, source)
+        claims = claims + extra
+    tables = {name: _frame(name, r) for name, r in rows.items()}
+    tables["comments"] = _frame("comments", comment.rows)
+    tables["ratings"] = _frame("ratings", rating.rows)
+    tables["page"] = _frame("page", [page_row(page, topic, title, reviews.rows, tables["comments"], stated)])
+    ledger = number_ledger(page, claims)
+    check_coverage(page, ledger)
+    tables["numbers"] = _frame("numbers", ledger.to_dict("records"))
+    return {name: validate(name, tables[name], page.name) for name in TABLES}
+
+
+def _fmt(x: float) -> str:
+    """Format a float without a spurious '.0' or exponent, the same on every machine."""
+    return f"{x:.15g}"
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Write each table as out/<name>.csv (UTF-8, LF, ISO dates); return the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in TABLES:
+        path = out / f"{name}.csv"
+        tables[name].to_csv(path, index=False, lineterminator="\n", float_format=_fmt, date_format="%Y-%m-%d")
+        paths.append(path)
+    return paths
+
+
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Read tables written by write_tables, validating each against its schema."""
+    tables = {}
+    for name in TABLES:
+        path = folder / f"{name}.csv"
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+        for col, spec in SCHEMAS[name].columns.items():
+            if str(spec.dtype) == "bool":
+                df[col] = df[col].map({"True": True, "False": False})
+        tables[name] = validate(name, coerce(name, df), str(path))
+    return tables
