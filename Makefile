@@ -18,6 +18,7 @@ venv: $(STAMP)
 
 data: $(STAMP)  ## extract the page's validated tables into data/processed/
 	$(PY) -m analysis extract $(PAGE) --out data/processed
+	$(PY) -m analysis summary $(PAGE) --out data/processed
 
 report: data  ## tables, then every notebook re-run and exported to reports/
 	@if $(PY) -c "import analysis.report" 2>/dev/null; then $(PY) -m analysis report; fi

@@ -29,6 +29,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Write the summary statistics table of a dystonia page."""
+    from analysis.extract import write_csv
+    from analysis.load import page_tables
+    from analysis.paths import as_of
+    from analysis.summary import summary_table
+
+    path = write_csv(summary_table(page_tables(args.page), as_of()), args.out / "summary.csv")
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_dictionary(args: argparse.Namespace) -> int:
     """Write the data dictionary generated from the schemas."""
     from analysis.data_dictionary import write_dictionary
@@ -45,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", type=Path, nargs="?", default=DEFAULT_PAGE, help="page text or HTML file")
     p.add_argument("--out", type=Path, default=PROCESSED_DIR, help="folder for the CSV tables")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("summary", help="write the summary statistics table (summary.csv)")
+    p.add_argument("page", type=Path, nargs="?", default=DEFAULT_PAGE, help="page text or HTML file")
+    p.add_argument("--out", type=Path, default=PROCESSED_DIR, help="folder for summary.csv")
+    p.set_defaults(func=cmd_summary)
     p = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_dictionary)

@@ -8,7 +8,7 @@ goes through `safe_text`/`wrap_safe` before it reaches titles, labels or hover t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 import pandas as pd
@@ -45,9 +45,11 @@ EVENT_KINDS = ("comment", "page")
 OPEN_END_FACTOR = 1.5  # open-ended arrows run this far past the largest value (layout, not data)
 LABEL_WRAP = 38
 HOVER_WRAP = 70
-ROW_PX = 70
-BASE_PX = 300
+ROW_PX = 56  # minimum plot height per category row
+LINE_PX = 17  # extra height per wrapped label line
+PLOT_PX = 300  # plot-area height of charts without category rows
 SCHEMATIC_POINTS = 41
+PANEL_GAP_PX = 90
 
 
 def _finite(value: object) -> bool:
@@ -166,45 +168,49 @@ def _point(category: str, value: float, colour: str, hover: str, name: str,
 def _estimate_traces(rows: pd.DataFrame, cols: tuple[str, str, str], unit: str,
                      positive_only: bool = False) -> tuple[list[go.Scatter], list[str], list[str]]:
     """Dots with CIs, or ranges, for reference rows; returns traces, categories, omitted rows."""
-    value_col, lower_col, upper_col = cols
     traces: list[go.Scatter] = []
     categories: list[str] = []
     omitted: list[str] = []
     shown: set[str] = set()
     for row in _records(rows):
         value, lower, upper = (row.get(c) for c in cols)
+        point = float(value) if _usable(value, positive_only) else None  # type: ignore[arg-type]
+        ok_ci = _usable(lower, positive_only) and _usable(upper, positive_only)
+        ci = (float(lower), float(upper)) if ok_ci else None  # type: ignore[arg-type]
+        if point is None and ci is None:
+            omitted.append(_text(row.get("figure")))
+            continue
         verified = bool(row.get("is_verified", True))
         derived = _text(row.get("kind")) == "derived"
         colour = DERIVED_COLOUR if derived else PUBLISHED_COLOUR
-        source_kind = "Derived by this project from published figures" if derived else "Published"
-        ok_ci = _usable(lower, positive_only) and _usable(upper, positive_only)
-        ci = (float(lower), float(upper)) if ok_ci else None  # type: ignore[arg-type]
-        if _usable(value, positive_only):
-            name = f"{source_kind} {'estimate with 95% CI' if ci else 'estimate (no CI reported)'}"
-            numbers = f"{format_number(value)} {unit}" + (
-                f" (95% CI {format_number(ci[0])}-{format_number(ci[1])})" if ci else "")
-        elif ci is not None:
-            name = f"{source_kind} range (no point estimate)"
-            numbers = f"range {format_number(ci[0])}-{format_number(ci[1])} {unit}"
+        ci_text = f"{format_number(ci[0])}-{format_number(ci[1])}" if ci else ""
+        if point is None:
+            form, numbers = "range, no point estimate", f"range {ci_text} {unit}"
         else:
-            omitted.append(_text(row.get("figure")))
-            continue
-        if not verified:
-            name += ", recalled (not verified)"
+            form = "estimate with 95% CI" if ci else "estimate, no CI reported"
+            numbers = f"{format_number(point)} {unit}" + (f" (95% CI {ci_text})" if ci else "")
+        name = f"{'Derived from published figures' if derived else 'Published'}: {form}"
+        name += "" if verified else " (recalled, not verified)"
         category = _label(_text(row.get("figure")))
         doi = _text(row.get("doi"))
         hover = _hover(row.get("figure"), numbers, row.get("population"), row.get("year"),
                        row.get("source"), f"doi:{doi}" if doi else "",
                        "Verified against a quoted passage" if verified else "Recalled, not verified")
-        if _usable(value, positive_only):
-            traces.append(_point(category, float(value), colour, hover, name, ci, verified,
-                                 name not in shown))
+        if point is None:
+            traces.append(_interval(category, ci[0], ci[1], colour, hover, name,  # type: ignore[index]
+                                    name not in shown))
         else:
-            assert ci is not None
-            traces.append(_interval(category, ci[0], ci[1], colour, hover, name, name not in shown))
+            traces.append(_point(category, point, colour, hover, name, ci, verified,
+                                 name not in shown))
         shown.add(name)
         categories.append(category)
     return traces, categories, omitted
+
+
+def _spread(values: Sequence[float], fmt: Callable[[float], str] = format_number) -> str:
+    """'min-max' of values, or the single value when they are all equal."""
+    low, high = fmt(min(values)), fmt(max(values))
+    return low if low == high else f"{low}-{high}"
 
 
 def _omitted_note(omitted: Sequence[str]) -> str:
@@ -214,16 +220,21 @@ def _omitted_note(omitted: Sequence[str]) -> str:
     return " Not shown (no usable value): " + "; ".join(omitted) + "."
 
 
+def _rows_px(categories: Sequence[str]) -> int:
+    """Plot-area height for category rows, growing with wrapped label lines."""
+    return sum(max(ROW_PX, LINE_PX * (c.count("<br>") + 1) + 28) for c in categories) + 30
+
+
 def _category_axis(fig: go.Figure, categories: Sequence[str], **where: int) -> None:
     """Show categories top-to-bottom in the given order."""
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)),
                      type="category", showgrid=False, **where)
 
 
-def _hover_fact(row: dict[str, object]) -> str:
-    """Hover text for a page fact: figure as written, what it counts, verbatim sentence, source."""
+def _hover_fact(row: dict[str, object], *lead: object) -> str:
+    """Hover text for a page fact: lead lines, what it counts, verbatim sentence, line, source."""
     line = row.get("line")
-    return _hover(row.get("measure"), row.get("population"),
+    return _hover(*lead, row.get("measure"), row.get("population"),
                   f"Page: \u201c{_text(row.get('sentence'))}\u201d",
                   f"line {int(line)}" if _finite(line) else "", row.get("source"))
 
@@ -231,7 +242,7 @@ def _hover_fact(row: dict[str, object]) -> str:
 def _fact_label(row: dict[str, object]) -> str:
     """Short label for a fact row: measure and population."""
     measure, population = _text(row.get("measure")), _text(row.get("population"))
-    text = f"{measure} ({population})" if measure and population else measure or population
+    text = f"{measure}, {population}" if measure and population else measure or population
     text = text or _text(row.get("fact_id"))
     return text[:1].upper() + text[1:]
 
@@ -266,7 +277,7 @@ def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
         label = f"{_text(row['qualifier']).lower() or 'at least'} {format_number(row['lower'])}"
         found.append(label)
         fig.add_trace(_open_ended(category, float(row["lower"]), end, PAGE_COLOUR,
-                                  label, _hover(label, _hover_fact(row)),
+                                  label, _hover_fact(row, label),
                                   "Page figure: a minimum (no upper limit given)",
                                   showlegend=len(found) == 1))
     for category in missing:
@@ -276,14 +287,14 @@ def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
     _category_axis(fig, categories)
     fig.update_xaxes(range=[0, end * 1.04], rangemode="tozero", tickformat=",",
                      title={"text": UNIT_LABELS.get(unit, unit)})
-    fig.update_layout(height=BASE_PX + ROW_PX * len(rows), showlegend=True)
+    fig.update_layout(showlegend=True)
     default_title = (f"The page gives minimums, not totals: {' and '.join(found)}, "
                      "with no upper limit")
     default_caption = ("Each tick is a minimum stated on the page (\u201cat least\u201d); the "
                        "dotted arrow means the true number may be higher. The page gives no "
                        "upper limit: where the arrow stops is not a value.")
     return apply_theme(fig, title or default_title, _sources(facts_rows),
-                       caption or default_caption)
+                       caption or default_caption, plot_height=_rows_px(categories))
 
 
 def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd.DataFrame,
@@ -319,13 +330,12 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
         fig.add_trace(trace)
     _category_axis(fig, page_categories + ref_categories)
     low = min(every) / OPEN_END_FACTOR
-    fig.update_xaxes(type="log", range=[math.log10(low), math.log10(end * 1.15)],
+    fig.update_xaxes(type="log", range=[math.log10(low), math.log10(end * 1.15)], dtick="D2",
                      title={"text": f"Prevalence {unit} people (log scale)"})
-    fig.update_layout(height=BASE_PX + ROW_PX * (len(page_categories) + len(ref_categories)))
     default_title = "Published prevalence estimates per 100,000"
     if page and published:
         floor = max(float(r["per_100k"]) for r in page)  # type: ignore[arg-type]
-        spread = f"{_three_sig(min(published))}-{_three_sig(max(published))}"
+        spread = _spread(published, _three_sig)
         where = ("above every" if floor > max(published) else
                  "below every" if floor < min(published) else "within the spread of")
         default_title = (f"The page's floor, at least {_three_sig(floor)} per 100,000, lies {where} "
@@ -336,7 +346,8 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
                        "floor (\u201cat least\u201d), so it is an arrow: the true rate may be "
                        "higher.")
     return apply_theme(fig, title or default_title, _sources(page_rate_rows, reference_rows),
-                       (caption or default_caption) + _omitted_note(omitted))
+                       (caption or default_caption) + _omitted_note(omitted),
+                       plot_height=_rows_px(page_categories + ref_categories))
 
 
 def _fuzzy_band(fig: go.Figure, centre: float, halfwidth: float, y_index: int,
@@ -369,7 +380,7 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     focal_cat = _label("So: focal dystonia (both are focal types)")
     other_cat = _label("So: all non-focal types together")
     fig = go.Figure()
-    hover = _hover(f"{q} {format_number(value)}% {subject}", _hover_fact(dict(share_row)))
+    hover = _hover_fact(dict(share_row), f"{q} {format_number(value)}% {subject}")
     pattern = {"shape": "/", "solidity": 0.25} if approximate else None
     for x, base, colour, text, name in (
         (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}% {subject}",
@@ -381,8 +392,11 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
             x=[x], base=[base], y=[page_cat], orientation="h", name=name,
             marker={"color": rgba(colour, 0.35), "line": {"color": colour, "width": 1.5},
                     "pattern": {**pattern, "fgcolor": colour} if pattern else None},
-            text=[safe_text(text)], textposition="inside", insidetextanchor="middle",
-            textfont={"color": "#000000"}, hovertext=[hover], hoverinfo="text", width=0.6))
+            hovertext=[hover], hoverinfo="text", width=0.45))
+        fig.add_annotation(name="share label", x=base + x if base else x / 2, y=page_cat,
+                           xref="x", yref="y", yshift=0 if base == 0 else 28, showarrow=False,
+                           xanchor="right" if base else "center", text=safe_text(text),
+                           bgcolor="white" if base == 0 else None, font={"color": colour})
     lead = f"{q} " if q else ""
     fig.add_trace(_open_ended(focal_cat, value, 100.0, DERIVED_COLOUR,
                               f"at least {lead}{format_number(value)}%",
@@ -411,14 +425,13 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     _category_axis(fig, categories)
     fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
                      title={"text": "Share of all dystonia cases (%)"})
-    fig.update_layout(barmode="overlay", height=BASE_PX + ROW_PX * len(categories))
+    fig.update_layout(barmode="overlay")
     default_title = (f"{lead.capitalize()}{format_number(value)}% of cases are {subject}, so at "
                      f"least {lead}{format_number(value)}% are focal dystonia")
     shares = [float(v) for v in (published_rows["value"] if published_rows is not None else [])
               if _finite(v)]
     if shares and max(shares) < value:
-        default_title += (f"; published shares shown are lower ({format_number(min(shares))}"
-                          f"-{format_number(max(shares))}%)")
+        default_title += f"; published shares shown are lower ({_spread(shares)}%)"
     band = ""
     if _finite(halfwidth):
         band = (f" The shaded band spans {format_number(value - halfwidth)}-"
@@ -426,9 +439,10 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
                 f"rounded to the nearest {format_number(2 * halfwidth)}: the page gives no margin.")
     default_caption = (f"Hatching and \u2248 mark an approximate figure (\u201c{q}\u201d)." + band
                        + " The rest is shown as one block: the page does not split it by type.")
-    return apply_theme(fig, title or default_title, _sources(pd.DataFrame([share_row]),
-                                                             published_rows),
-                       (caption or default_caption) + _omitted_note(omitted))
+    return apply_theme(fig, title or default_title,
+                       _sources(pd.DataFrame([share_row]), published_rows),
+                       (caption or default_caption) + _omitted_note(omitted),
+                       plot_height=_rows_px(categories))
 
 
 def _range_bounds(row: pd.Series, what: str) -> tuple[float, float]:
@@ -438,85 +452,101 @@ def _range_bounds(row: pd.Series, what: str) -> tuple[float, float]:
     return float(row["lower"]), float(row["upper"])
 
 
+def _implied_people(base_row: pd.Series, lower: float, upper: float
+                    ) -> tuple[float, float, float, bool]:
+    """(base, base x lower%, base x upper%, base is a floor) for a count and a percent range."""
+    base = base_row["lower"] if _finite(base_row["lower"]) else base_row["value"]
+    if not _finite(base):
+        raise ValueError(f"range_chart: {base_row['fact_id']} has no value")
+    base = float(base)
+    return base, base * lower / 100, base * upper / 100, base_row["kind"] == "lower_bound"
+
+
+def _people_traces(base_row: pd.Series, lower: float, upper: float
+                   ) -> tuple[list[go.Scatter], str, str, float]:
+    """Traces for the people implied by a count x a range; also category, x title, axis end."""
+    base, low_n, high_n, is_floor = _implied_people(base_row, lower, upper)
+    category = _label(f"Implied: {_fact_label(dict(base_row))}")
+    people = f"{format_number(low_n)}-{format_number(high_n)}"
+    hover = _hover_fact(dict(base_row),
+                        f"{people} people = {format_number(base)} x {format_number(lower)}-"
+                        f"{format_number(upper)}%",
+                        "A minimum: the base count is a floor" if is_floor else "")
+    end = high_n * OPEN_END_FACTOR
+    traces = [_interval(category, low_n, high_n, DERIVED_COLOUR, hover, "Derived: people implied")]
+    if is_floor:
+        traces.append(_open_ended(category, high_n, end, DERIVED_COLOUR, "", hover,
+                                  "More if more people are affected"))
+    x_title = (f"{UNIT_LABELS['people']} (at the page's {'floor' if is_floor else 'figure'} of "
+               f"{format_number(base)})")
+    return traces, category, x_title, end
+
+
+def _range_texts(range_row: pd.Series, stated: str, base_row: pd.Series | None,
+                 shares: Sequence[float]) -> tuple[str, str]:
+    """Default (title, caption) for range_chart, from the data."""
+    title = f"The page puts the {_text(range_row['measure'])} at {stated}"
+    caption = ("The band is the page's range, not a confidence interval. Dots: published "
+               "figures; bars: 95% confidence intervals where reported.")
+    if base_row is not None:
+        _, low_n, high_n, is_floor = _implied_people(base_row, *_range_bounds(range_row, "range"))
+        title += (f": {format_number(low_n)}-{format_number(high_n)} people at the page's "
+                  f"{'floor' if is_floor else 'figure'}")
+        caption += (" People implied = the page's count x the range; this assumes the range "
+                    "applies to everyone counted.")
+        if is_floor:
+            caption += " The count is a floor, so the arrow shows it may be more."
+    if shares and min(shares) > _range_bounds(range_row, "range")[1]:
+        title += f"; published figures shown run higher ({_spread(shares)}%)"
+    return title, caption
+
+
 def range_chart(range_row: pd.Series, base_row: pd.Series | None = None,
                 published_rows: pd.DataFrame | None = None, title: str | None = None,
                 caption: str | None = None) -> go.Figure:
     """A stated range ("around 5-10%") as a band; people implied from a base count; published context."""
     lower, upper = _range_bounds(range_row, "range_chart")
     q = _text(range_row["qualifier"]).lower()
-    q = "" if q == "range" else q
-    stated = f"{q + ' ' if q else ''}{format_number(lower)}-{format_number(upper)}%"
-    n_panels = 2 if base_row is not None else 1
-    fig = make_subplots(rows=n_panels, cols=1, vertical_spacing=0.28 if n_panels == 2 else 0.1)
+    stated = f"{q + ' ' if q and q != 'range' else ''}{format_number(lower)}-{format_number(upper)}%"
     share_cat = _label(f"Page: {_text(range_row['measure']) or 'stated range'}")
-    fig.add_trace(_interval(share_cat, lower, upper, PAGE_COLOUR,
-                            _hover(stated, _hover_fact(dict(range_row))),
-                            "Page figure: a range"), row=1, col=1)
+    traces = [_interval(share_cat, lower, upper, PAGE_COLOUR,
+                        _hover_fact(dict(range_row), stated), "Page figure: a range")]
+    categories, omitted, shares, uppers = [share_cat], [], [], []
+    if published_rows is not None:
+        _require(published_rows, REFERENCE_COLUMNS, "published_rows")
+        ref_traces, ref_categories, omitted = _estimate_traces(
+            published_rows, ("value", "lower", "upper"), "%")
+        traces += ref_traces
+        categories += ref_categories
+        shares = [float(v) for v in published_rows["value"] if _finite(v)]
+        uppers = [float(v) for v in published_rows["upper"] if _finite(v)]
+    heights = [_rows_px(categories)]
+    if base_row is not None:
+        people_traces, people_cat, people_title, end = _people_traces(base_row, lower, upper)
+        heights.append(_rows_px([people_cat]))
+    fig = make_subplots(rows=len(heights), cols=1, row_heights=heights,
+                        vertical_spacing=PANEL_GAP_PX / (sum(heights) + PANEL_GAP_PX))
+    fig.add_traces(traces, rows=1, cols=1)
     fig.add_annotation(name="range label", x=(lower + upper) / 2, y=share_cat, xref="x",
                        yref="y", yshift=18, showarrow=False, text=safe_text(stated),
                        font={"color": PAGE_COLOUR})
-    categories = [share_cat]
-    omitted: list[str] = []
-    shares: list[float] = []
-    if published_rows is not None:
-        _require(published_rows, REFERENCE_COLUMNS, "published_rows")
-        traces, ref_categories, omitted = _estimate_traces(
-            published_rows, ("value", "lower", "upper"), "%")
-        for trace in traces:
-            fig.add_trace(trace, row=1, col=1)
-        categories += ref_categories
-        shares = [float(v) for v in published_rows["value"] if _finite(v)]
     _category_axis(fig, categories, row=1, col=1)
-    top = max([upper] + shares + [float(v) for v in (published_rows["upper"] if
-                                                     published_rows is not None else [])
-                                  if _finite(v)])
-    fig.update_xaxes(range=[0, top * 1.1], ticksuffix="%", row=1, col=1,
-                     title={"text": UNIT_LABELS["percent"]})
-    people = ""
-    is_floor = False
+    fig.update_xaxes(range=[0, max([upper, *shares, *uppers]) * 1.1], ticksuffix="%", row=1,
+                     col=1, title={"text": UNIT_LABELS["percent"]})
     if base_row is not None:
-        base = base_row["lower"] if _finite(base_row["lower"]) else base_row["value"]
-        if not _finite(base):
-            raise ValueError(f"range_chart: {base_row['fact_id']} has no value")
-        base = float(base)
-        low_n, high_n = base * lower / 100, base * upper / 100
-        is_floor = base_row["kind"] == "lower_bound"
-        people_cat = _label(f"Implied: {_fact_label(dict(base_row))}")
-        people = f"{format_number(low_n)}-{format_number(high_n)}"
-        hover = _hover(f"{people} people = {format_number(base)} x {lower:g}-{upper:g}%",
-                       "A minimum: the base count is a floor" if is_floor else "",
-                       _hover_fact(dict(base_row)))
-        fig.add_trace(_interval(people_cat, low_n, high_n, DERIVED_COLOUR, hover,
-                                "Derived: people implied"), row=2, col=1)
-        end = high_n * OPEN_END_FACTOR
-        if is_floor:
-            fig.add_trace(_open_ended(people_cat, high_n, end, DERIVED_COLOUR, "", hover,
-                                      "More if more people are affected"), row=2, col=1)
-        fig.add_annotation(name="range label", x=(low_n + high_n) / 2, y=people_cat, xref="x2",
-                           yref="y2", yshift=18, showarrow=False, text=safe_text(people),
-                           font={"color": DERIVED_COLOUR})
+        fig.add_traces(people_traces, rows=2, cols=1)
+        people = people_traces[0]
+        fig.add_annotation(name="range label", x=sum(people.x) / 2, y=people_cat, xref="x2",
+                           yref="y2", yshift=18, showarrow=False, font={"color": DERIVED_COLOUR},
+                           text=f"{format_number(people.x[0])}-{format_number(people.x[1])}")
         _category_axis(fig, [people_cat], row=2, col=1)
         fig.update_xaxes(range=[0, end * 1.04], tickformat=",", row=2, col=1,
-                         title={"text": f"{UNIT_LABELS['people']} (at the page's "
-                                        f"{'floor' if is_floor else 'figure'} of "
-                                        f"{format_number(base)})"})
-    fig.update_layout(height=BASE_PX + ROW_PX * (len(categories) + 2 * (n_panels - 1)))
-    default_title = f"The page says {stated} ({_text(range_row['measure'])})"
-    if people:
-        default_title += f": {people} people at the page's {'floor' if is_floor else 'figure'}"
-    if shares and min(shares) > upper:
-        default_title += (f"; published figures shown run higher ({format_number(min(shares))}-"
-                          f"{format_number(max(shares))}%)")
-    default_caption = ("The band is the page's range, not a confidence interval. Dots: published "
-                       "figures; bars: 95% confidence intervals where reported.")
-    if people:
-        default_caption += (" People implied = the page's count x the range; this assumes the "
-                            "range applies to everyone counted.")
-        if is_floor:
-            default_caption += " The count is a floor, so the arrow shows it may be more."
+                         title={"text": people_title})
+    default_title, default_caption = _range_texts(range_row, stated, base_row, shares)
     return apply_theme(fig, title or default_title,
                        _sources(pd.DataFrame([range_row]), published_rows),
-                       (caption or default_caption) + _omitted_note(omitted))
+                       (caption or default_caption) + _omitted_note(omitted),
+                       plot_height=sum(heights) + PANEL_GAP_PX * (len(heights) - 1))
 
 
 def progression_schematic(years: float, source: str, qualifier: str = "about",
@@ -535,7 +565,7 @@ def progression_schematic(years: float, source: str, qualifier: str = "about",
     fig.add_vline(x=years, line={"color": PAGE_COLOUR, "width": 2, "dash": "dot"})
     fig.add_annotation(name="years", x=years, y=0.08, xref="x", yref="y", xanchor="left",
                        xshift=6, showarrow=False, font={"color": PAGE_COLOUR},
-                       text=safe_text(f"\u2248{format_number(years)} years (page: \u201c{about}\u201d)"))
+                       text=safe_text(f"\u2248{format_number(years)} years (page: {about})"))
     for name, x, text in (("phase", years / 2, "Gradual progression"),
                           ("phase", years * 1.5, "Plateau: usually no further worsening")):
         fig.add_annotation(name=name, x=x, y=1.08, xref="x", yref="y", showarrow=False,
@@ -545,15 +575,16 @@ def progression_schematic(years: float, source: str, qualifier: str = "about",
                        showarrow=False, bordercolor=SCHEMATIC_COLOUR, borderwidth=1,
                        borderpad=4, bgcolor="white")
     fig.update_xaxes(range=[0, 2 * years], title={"text": "Years since onset (approximate)"})
-    fig.update_yaxes(range=[0, 1.18], showticklabels=False, showgrid=False,
+    fig.update_yaxes(range=[0, 1.18], showticklabels=False, showgrid=False, ticks="",
                      title={"text": "Symptom severity (schematic, no scale)"})
-    fig.update_layout(height=BASE_PX + 2 * ROW_PX, showlegend=False)
+    fig.update_layout(showlegend=False)
     default_title = (f"Focal dystonia usually worsens gradually over {about}, then stops "
                      "getting worse")
     default_caption = ("Schematic, not data: the curve's shape is illustrative. Only the "
                        f"timescale ({about}) comes from the page; severity varies between people "
                        "and from day to day.")
-    return apply_theme(fig, title or default_title, source, caption or default_caption)
+    return apply_theme(fig, title or default_title, source, caption or default_caption,
+                       plot_height=PLOT_PX)
 
 
 def _day(date: pd.Timestamp) -> str:
@@ -601,20 +632,21 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                      title={"text": "Date (year)"})
     _category_axis(fig, [lanes["page"], lanes["comment"]])
     fig.update_yaxes(range=[-0.8, 1.8])
-    fig.update_layout(height=BASE_PX + 2 * ROW_PX)
     comments = dated[dated["kind"] == "comment"]
     default_title = f"{len(comments)} comments shown against the page's dates"
     if not comments.empty and not page.empty:
         first = page.iloc[0]
         before = int((comments["date"] < first["date"]).sum())
-        default_title = (f"{before} of {len(comments)} comments predate the page's earliest "
+        verb = "predates" if before == 1 else "predate"
+        default_title = (f"{before} of {len(comments)} comments {verb} the page's earliest "
                          f"date shown: {_text(first['label'])} ({_day(first['date'])})")
     default_caption = ("Diamonds and dotted lines: dates printed on or recorded for the page; "
                        "circles: comments, by the date shown beside each. Comments are personal "
                        "views, not checked.")
     if undated:
         default_caption += f" Not shown: {undated} event(s) without a readable date."
-    return apply_theme(fig, title or default_title, source, caption or default_caption)
+    return apply_theme(fig, title or default_title, source, caption or default_caption,
+                       plot_height=PLOT_PX * 2 // 3)
 
 
 def _span(value: float | None, lower: object, upper: object) -> tuple[float, float] | None:
@@ -660,5 +692,5 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
                            text=safe_text(target_label or f"Target: {format_number(target)}"))
     fig.update_xaxes(type="category", title={"text": safe_text(x_label)})
     fig.update_yaxes(title={"text": safe_text(y_label)}, rangemode="tozero")
-    fig.update_layout(showlegend=False, height=BASE_PX + 2 * ROW_PX)
-    return apply_theme(fig, title, source, caption)
+    fig.update_layout(showlegend=False)
+    return apply_theme(fig, title, source, caption, plot_height=PLOT_PX)

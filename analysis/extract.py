@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from analysis.coverage import check_coverage, not_statistic_claims, number_ledge
 from analysis.errors import PageError
 from analysis.generic_facts import generic_facts
 from analysis.page_text import PageText, read_page
+from analysis.paths import MANIFEST_PATH
 from analysis.provenance import verify_checksum
 from analysis.schemas import SCHEMAS
 
@@ -29,20 +31,25 @@ def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
 def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Cast columns to the schema's dtypes (dates to datetime, missing strings to NA)."""
     for col, spec in SCHEMAS[name].columns.items():
-        dtype = str(spec.dtype)
-        if dtype.startswith("datetime64"):
-            df[col] = pd.to_datetime(df[col])
-        elif dtype == "float64":
-            df[col] = pd.to_numeric(df[col]).astype("float64")
-        elif dtype == "Int64":
-            df[col] = pd.array(df[col], dtype="Int64")
-        elif dtype == "int64":
-            df[col] = df[col].astype("int64")
-        elif dtype == "bool":
-            df[col] = df[col].astype(bool)
-        elif dtype == "str":
-            df[col] = df[col].astype(object).where(df[col].notna(), None)
+        df[col] = _cast(df[col], str(spec.dtype))
     return df
+
+
+def _cast(col: pd.Series, dtype: str) -> pd.Series:
+    """Cast one column to a schema dtype; raise ValueError or TypeError if it cannot be."""
+    if dtype.startswith("datetime64"):
+        return pd.to_datetime(col)
+    if dtype == "float64":
+        return pd.to_numeric(col).astype("float64")
+    if dtype == "Int64":
+        return pd.Series(pd.array(col, dtype="Int64"), index=col.index)
+    if dtype == "int64":
+        return col.astype("int64")
+    if dtype == "bool":
+        return col.astype(bool)
+    if dtype == "str":
+        return col.astype(object).where(col.notna(), None)
+    return col
 
 
 def validate(name: str, df: pd.DataFrame, where: str) -> pd.DataFrame:
@@ -71,13 +78,25 @@ def page_row(page: PageText, topic: str | None, title: str | None, reviews: list
 
 
 def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Read one page and return its validated tables; its warnings are shown only if it succeeds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = _extract_page(path)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    return tables
+
+
+def _extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read one page and return its validated tables, keyed by table name."""
     page = read_page(path)
-    verify_checksum(page)
+    verify_checksum(page, page.path.parent / MANIFEST_PATH.name)  # the manifest beside the file, wherever it is
     topic, title, _ = template.page_topic(page)
     reviews = template.review_dates(page)
     rating = template.ratings(page)
     comment, stated = template.comments(page)
+    if topic is None and not reviews.rows and not rating.rows and stated is None:
+        raise PageError(page.name, None, "page", "no topic, review date, ratings or comments: not a saved NHS Choices page, or cut short")
     claims = reviews.claims + rating.claims + comment.claims + not_statistic_claims(page)
     own = next((r for r in reviews.rows if r["what"] == "page"), {})
     reviewed = own.get("last_reviewed")
@@ -87,7 +106,7 @@ def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
         fact = dystonia.facts(page, source)
         share = next(r["sentence"] for r in fact.rows if r["fact_id"] == "cervical_blepharospasm_share")
         parts = [fact, dystonia.types(page, share), dystonia.treatments(page), dystonia.causes(page), dystonia.diagnostic_tests(page)]
-        for name, part in zip(rows, parts):
+        for name, part in zip(rows, parts, strict=True):
             rows[name], claims = part.rows, claims + part.claims
     else:
         rows["facts"], extra = generic_facts(page, claims, source)
@@ -109,13 +128,14 @@ def _fmt(x: float) -> str:
 
 def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Write each table as out/<name>.csv (UTF-8, LF, ISO dates); return the paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in TABLES:
-        path = out / f"{name}.csv"
-        tables[name].to_csv(path, index=False, lineterminator="\n", float_format=_fmt, date_format="%Y-%m-%d")
-        paths.append(path)
-    return paths
+    return [write_csv(tables[name], out / f"{name}.csv") for name in TABLES]
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    """Write one table as CSV the same way on every machine (UTF-8, LF, ISO dates, plain floats)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n", float_format=_fmt, date_format="%Y-%m-%d")
+    return path
 
 
 def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
@@ -123,9 +143,21 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
     tables = {}
     for name in TABLES:
         path = folder / f"{name}.csv"
+        if not path.is_file():
+            raise PageError(str(path), None, name, "no such file")
         df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+        columns = list(SCHEMAS[name].columns)
+        if list(df.columns) != columns:
+            raise PageError(str(path), 1, f"{name}.columns", f"header is {list(df.columns)}, the schema wants {columns}")
         for col, spec in SCHEMAS[name].columns.items():
-            if str(spec.dtype) == "bool":
+            dtype = str(spec.dtype)
+            if dtype == "bool" and not (bad := df[col][~df[col].isin(["True", "False"])]).empty:
+                raise PageError(str(path), None, f"{name}.{col}", f"row {bad.index[0] + 1}: {bad.iloc[0]!r} is not True or False")
+            if dtype == "bool":
                 df[col] = df[col].map({"True": True, "False": False})
+            try:
+                _cast(df[col], dtype)
+            except (ValueError, TypeError) as exc:
+                raise PageError(str(path), None, f"{name}.{col}", f"cannot be read as {dtype}: {exc}") from None
         tables[name] = validate(name, coerce(name, df), str(path))
     return tables

@@ -7,19 +7,22 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup, Comment, NavigableString
 
 from analysis.errors import PageError
 from analysis.paths import display_path
 
 MAX_BYTES = 5 * 1024 * 1024  # real pages are ~10 KB; anything this large is not a saved page
-BLOCK_TAGS = (
-    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul"
-).split()
-DROP_TAGS = ["script", "style", "noscript", "template", "head", "iframe", "svg", "img", "button"]
+BLOCK_TAGS = [
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre",
+    "section", "table", "td", "th", "tr", "ul",
+]  # fmt: skip
+# Not read as the page: code, head, embedded media, controls, and site navigation menus.
+DROP_TAGS = ["script", "style", "noscript", "template", "head", "iframe", "svg", "img", "button", "nav"]
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<div|<p[\s>])", re.I)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (a non-breaking space is not one)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ def html_to_text(html: str) -> str:
         tag.decompose()
     for tag in [t for t in soup.find_all(True) if _is_hidden(t)]:
         tag.decompose()
+    for node in soup.find_all(string=True):
+        if type(node) is NavigableString and node.find_parent("pre") is None:
+            node.replace_with(_HTML_SPACE.sub(" ", node))  # source line breaks inside text are spaces
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for tag in soup.find_all(BLOCK_TAGS):
@@ -72,10 +78,10 @@ def html_to_text(html: str) -> str:
         if tag.name == "li":
             tag.insert(0, "  \u2022 ")
     text = soup.get_text()
-    lines = [normalise_line(line) for line in text.split("\n")]
     out: list[str] = []
-    for line in lines:
-        keep = line if line.strip() else ""
+    for line in text.split("\n"):
+        keep = normalise_line(line.strip())
+        keep = "  " + keep if keep.startswith("\u2022") else keep
         if keep.strip() == "\u2022":
             continue
         if keep == "" and (not out or out[-1] == ""):

@@ -15,18 +15,26 @@ import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from analysis.paths import (
+    AS_OF_ENV,
+    DEFAULT_AS_OF,
+    DEFAULT_PAGE,
+    NOTEBOOKS_DIR,
+    PAGE_ENV,
+    PROJECT_ROOT,
+    REPORTS_DIR,
+)
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent
+ROOT = PROJECT_ROOT
 TEMPLATE_DIR = PACKAGE_DIR / "report_templates"
 NB_TEMPLATE = "dystonia_lab"
-DEFAULT_PAGE = ROOT / "data" / "raw" / "nhs-choices-dystonia-2013.txt"
-DEFAULT_OUT = ROOT / "reports"
-DEFAULT_NOTEBOOK_DIR = ROOT / "notebooks"
-PAGE_ENV = "DYSTONIA_FACTS_PAGE"
-AS_OF_ENV = "DYSTONIA_FACTS_AS_OF"
+DEFAULT_OUT = REPORTS_DIR
+DEFAULT_NOTEBOOK_DIR = NOTEBOOKS_DIR
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 CACHE_DIRNAME = ".build-cache"
 CACHE_VERSION = "1"
@@ -100,8 +108,9 @@ def shared_inputs_digest(page: Path, root: Path, as_of: str) -> str:
     """Hash the inputs common to every notebook: code, page, external data, as-of."""
     digest = hashlib.sha256(f"v{CACHE_VERSION}\0{sys.version}\0as_of={as_of}\0".encode())
     _hash_tree(digest, root / "analysis", "analysis")
-    if (root / "analysis").resolve() != PACKAGE_DIR:
-        _hash_tree(digest, PACKAGE_DIR, "report-package")
+    if (root / "analysis").resolve() != PACKAGE_DIR:  # e.g. tests: still track the report code
+        digest.update(b"\0report.py\0" + Path(__file__).read_bytes())
+        _hash_tree(digest, TEMPLATE_DIR, "report_templates")
     _hash_tree(digest, root / "data" / "external", "external")
     digest.update(b"\0page\0" + page.read_bytes())
     return digest.hexdigest()
@@ -188,7 +197,7 @@ def _describe_failure(exc: BaseException, cell_index: int | None) -> str:
         last = lines[-1].strip() if lines else type(exc).__name__
         if not last.startswith(type(exc).__name__):
             last = f"{type(exc).__name__}: {last}"
-    where = f"cell {cell_index}" if cell_index is not None else "kernel start-up"
+    where = f"cell index {cell_index}" if cell_index is not None else "kernel start-up"
     return f"{where}: {last}"
 
 
@@ -369,7 +378,9 @@ def _run_pending(
     import multiprocessing
 
     workers = max(1, min(jobs, len(pending)))
-    context = multiprocessing.get_context("spawn")
+    # fork: workers need not re-import the caller's __main__ (spawn breaks unguarded scripts)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {
             pool.submit(run_notebook, str(nb), env, title,
@@ -410,12 +421,17 @@ def build_report(
         raise ValueError(f"notebook names must be unique: {stems}")
     if not page.is_file():
         raise FileNotFoundError(f"page not found: {page}")
+    missing = [str(nb) for nb in notebooks if not nb.is_file()]
+    if missing:
+        raise FileNotFoundError(f"notebook not found: {', '.join(missing)}")
+    if as_of is not None:
+        date.fromisoformat(as_of)  # ValueError for anything but an ISO date
 
     cache_dir = out / CACHE_DIRNAME
     cache_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = cache_dir / "manifest.json"
     entries: dict[str, Any] = dict(_load_manifest(manifest_path).get("notebooks", {}))
-    effective_as_of = as_of if as_of is not None else os.environ.get(AS_OF_ENV, "")
+    effective_as_of = as_of or os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF
     shared = shared_inputs_digest(page, root, effective_as_of)
 
     total = len(notebooks)

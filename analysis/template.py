@@ -6,6 +6,7 @@ import hashlib
 import re
 import string
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,6 +18,7 @@ DMY = r"\d{1,2}/\d{1,2}/\d{4}"
 REVIEWED = re.compile(rf"(?P<what>Page|Media) last reviewed:\s*(?P<date>{DMY})")
 NEXT_DUE = re.compile(rf"Next review due:\s*(?P<date>{DMY})")
 SERVICES = re.compile(r"^Find and choose services for (?P<topic>.+)$")
+SECTION_HEADING = re.compile(r"^(?:Who is affected by|Types of|Causes of|Symptoms of|Diagnosing|Treating) (?:an? |the )?(?P<topic>\w[\w' -]*?)\??$")
 RATINGS_COUNT = re.compile(r"Based on (?P<n>\d+) ratings?\b")
 SCREENREADER_AVERAGE = re.compile(r"The average rating out of (?P<scale>\d+) for this page is (?P<avg>\d+(?:\.\d+)?)")
 BREAKDOWN_COUNT = re.compile(r"^(?P<n>\d+) ratings?$")
@@ -25,7 +27,7 @@ COMMENTS_HEADER = re.compile(r"^Comments \((?P<n>\d+)\)")
 SAID_ON = re.compile(r"^(?P<author>\S(?:.*\S)?) said on (?P<date>\d{1,2} [A-Za-z]+ \d{4})$")
 REPORT_LINE = re.compile(r"^Report this content as offensive or unsuitable(?: comment id (?P<id>\d+))?$")
 RATING_LABELS = ["Very helpful", "Helpful", "Fairly helpful", "Not very helpful", "Unhelpful"]
-RATING_SCORES = dict(zip(RATING_LABELS, [5, 4, 3, 2, 1]))  # NHS Choices' five-star scale
+RATING_SCORES = dict(zip(RATING_LABELS, [5, 4, 3, 2, 1], strict=True))  # NHS Choices' five-star scale
 PSEUDONYM_SALT = "dystonia-facts/commenter/"  # fmt: skip
 
 
@@ -55,13 +57,18 @@ def _parse_dmonthy(page: PageText, line: int, fieldname: str, text: str) -> date
 
 def page_topic(page: PageText) -> tuple[str | None, str | None, Claim | None]:
     """Return (topic, title) from "Find and choose services for X" or the heading line."""
-    for no, line in enumerate(page.lines, start=1):
+    for line in page.lines:
         if m := SERVICES.match(line.strip()):
             return m.group("topic").strip(), None, None
     first = next((line.strip() for line in page.lines if line.strip()), "")
     nearby = [line.strip() for line in page.lines[:12]]
     if "Share:" in nearby or any(line.startswith("\u2022") for line in nearby):
         return first.split(" - ")[0].strip(), first, None
+    # A page cut short loses its closing "Find and choose services" line: fall back on its section headings.
+    named = Counter(m.group("topic").lower() for line in page.lines if (m := SECTION_HEADING.match(line.strip())))
+    if named:
+        topic = named.most_common(1)[0][0]
+        return topic[0].upper() + topic[1:], None, None
     return None, None, None
 
 
@@ -215,6 +222,7 @@ def comments(page: PageText) -> tuple[Extracted, int | None]:
             }
         )
         out.claims.append(claim_match(head_line, head, f"comments.C{position}.date", "date"))
+        out.claims.append(claim_match(head_line, head, f"comments.C{position}.author (not a statistic)", "author"))
         out.claims += [claim_line(k, page.line(k), f"comments.C{position}.text (not a statistic)") for k in range(head_line + 1, end)]
         no = end + 1
     if len(out.rows) != stated:

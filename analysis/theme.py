@@ -58,7 +58,11 @@ AXIS_COLOUR = "#444444"
 TITLE_WRAP = 75
 NOTE_WRAP = 120
 _LINE_PX = 17
+_TITLE_LINE_PX = 24
+_TITLE_PAD_PX = 10
+_LEGEND_LINE_PX = 22
 _AXIS_TITLE_PX = 58
+_TICK_LINE_PX = 16
 _BOTTOM_PAD_PX = 12
 
 
@@ -80,15 +84,14 @@ def format_number(value: float) -> str:
     """Format a number as written, with thousands separators and no spurious decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "missing"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = format(Decimal(repr(float(value))).normalize(), "f")
+    sign = "-" if value < 0 else ""
+    text = format(Decimal(repr(abs(float(value)))).normalize(), "f")
     whole, _, frac = text.partition(".")
-    return f"{int(whole):,}.{frac}" if frac else f"{int(whole):,}"
+    return f"{sign}{int(whole):,}" + (f".{frac}" if frac else "")
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
-    """Return a palette colour with transparency, as an rgba() string."""
+    """Return a palette colour with transparency, as an rgba string."""
     red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red},{green},{blue},{alpha})"
 
@@ -121,11 +124,12 @@ def build_template() -> go.layout.Template:
             "xaxis": _axis_style(),
             "yaxis": _axis_style(),
             "legend": {
-                "orientation": "h",
+                "orientation": "v",
                 "x": 0.0,
                 "xanchor": "left",
                 "y": 1.0,
                 "yanchor": "bottom",
+                "tracegroupgap": 2,
                 "font": {"size": NOTE_SIZE + 1},
             },
             "hoverlabel": {
@@ -162,14 +166,31 @@ def _note(name: str, text: str, yshift: int, size: int) -> go.layout.Annotation:
     )
 
 
-def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = None) -> go.Figure:
-    """Apply the template, the (escaped) finding title, the caption and a 'Source: ...' line."""
+def _legend_lines(fig: go.Figure) -> int:
+    """Lines the (vertical) legend will take: one per shown entry, plus any <br> in names."""
+    if fig.layout.showlegend is False or (fig.layout.showlegend is None and len(fig.data) < 2):
+        return 0
+    shown = [t for t in fig.data if t.showlegend is not False]
+    return sum((t.name or "").count("<br>") + 1 for t in shown)
+
+
+def _tick_lines(fig: go.Figure) -> int:
+    """Most lines in any text x value (wrapped category labels push the x-axis title down)."""
+    counts = [x.count("<br>") + 1 for t in fig.data for x in (getattr(t, "x", None) or ())
+              if isinstance(x, str)]
+    return max(counts, default=1)
+
+
+def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = None,
+                plot_height: int | None = None) -> go.Figure:
+    """Apply the template, escaped finding title, caption and 'Source:' line; size to plot_height px."""
     register_template()
     title_html = wrap_safe(title, TITLE_WRAP)
     label = source if source.lower().startswith("source") else f"Source: {source}"
     source_html = wrap_safe(label, NOTE_WRAP)
     title_lines = title_html.count("<br>") + 1
-    shift = -_AXIS_TITLE_PX
+    legend_lines = _legend_lines(fig)
+    shift = -_AXIS_TITLE_PX - (_tick_lines(fig) - 1) * _TICK_LINE_PX
     notes = []
     if caption:
         caption_html = wrap_safe(caption, NOTE_WRAP)
@@ -177,13 +198,18 @@ def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = N
         shift -= (caption_html.count("<br>") + 1) * _LINE_PX + _BOTTOM_PAD_PX // 2
     notes.append(_note("source", source_html, shift, NOTE_SIZE))
     shift -= (source_html.count("<br>") + 1) * _LINE_PX
+    # plotly drops the cap-height shift for multi-line titles anchored at the top: add it back.
+    pad = _TITLE_PAD_PX + (round(0.75 * TITLE_SIZE) if title_lines > 1 else 0)
+    top = _TITLE_PAD_PX + title_lines * _TITLE_LINE_PX + legend_lines * _LEGEND_LINE_PX + 2 * _BOTTOM_PAD_PX
     kept = [a for a in fig.layout.annotations if a.name not in ("caption", "source")]
     fig.update_layout(
         template=TEMPLATE_NAME,
-        title={"text": title_html, "y": 0.98, "yref": "container", "yanchor": "top"},
-        margin={"t": 70 + 24 * title_lines, "b": -shift + _BOTTOM_PAD_PX},
+        title={"text": title_html, "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": pad}},
+        margin={"t": top, "b": -shift + _BOTTOM_PAD_PX},
         annotations=kept + notes,
     )
+    if plot_height is not None:
+        fig.update_layout(height=plot_height + top - shift + _BOTTOM_PAD_PX)
     for index, trace in enumerate(fig.data):
         trace.uid = f"trace-{index}"
     return fig

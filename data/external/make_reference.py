@@ -11,16 +11,15 @@ import csv
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-sys.path.insert(0, str(REPO))
-
-from analysis.reference import (
+from analysis.reference import (  # the project is installed in .venv by `make`
     ORIGINAL_COLUMNS,
     kind_from_verified,
     load_reference,
     verified_flag,
 )
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
 
 DEFAULT_SOURCE = REPO.parent / "shared" / "reference" / "epidemiology.csv"
 OUTPUT = HERE / "epidemiology_reference.csv"

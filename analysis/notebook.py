@@ -1,0 +1,27 @@
+"""Set-up shared by every notebook: plotly's renderer and theme, pandas display, the page's tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.io as pio
+
+from analysis.load import page_tables
+from analysis.theme import register_template
+
+# JupyterLab draws this mimetype with its plotly extension, and the HTML report ships plotly.js once;
+# the "notebook" renderer would embed 4.8 MB of plotly.js and random div ids in every output.
+RENDERER = "plotly_mimetype"
+
+
+def setup() -> dict[str, pd.DataFrame]:
+    """Configure plotly and pandas for the notebooks and return the page's validated tables."""
+    pio.renderers.default = RENDERER
+    pio.templates.default = register_template()
+    pd.set_option("display.max_colwidth", 120)
+    pd.set_option("display.precision", 1)
+    return page_tables()
+
+
+def show_columns(df: pd.DataFrame, columns: list[str], rename: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return a display copy with only `columns`, renamed for readers; missing shows as blank."""
+    return df[columns].rename(columns=rename or {}).fillna("")

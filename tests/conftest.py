@@ -1,0 +1,83 @@
+"""Shared paths, page helpers and the extracted dystonia tables for the data-layer tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.extract import extract_page
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RAW_PAGE = PROJECT_ROOT / "data" / "raw" / "nhs-choices-dystonia-2013.txt"
+MANIFEST = PROJECT_ROOT / "data" / "raw" / "MANIFEST.json"
+PROCESSED = PROJECT_ROOT / "data" / "processed"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SHARED_PAGES = Path(__file__).resolve().parents[2] / "shared" / "pages"
+LINE_COLUMNS = {"line", "header_line", "text_line_start", "text_line_end"}
+
+needs_shared_pages = pytest.mark.skipif(
+    not (SHARED_PAGES / "README.md").is_file(),
+    reason=f"the shared real pages {SHARED_PAGES} are not present (they live beside the project in the build workspace)",
+)
+
+
+def page_lines(path: Path) -> list[str]:
+    """Return a page's lines read straight from the file, white space normalised as a reader sees it."""
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    return [" ".join(line.replace("\u00a0", " ").split()) for line in text.split("\n")]
+
+
+def write_page(folder: Path, name: str, text: str, newline: str = "\n") -> Path:
+    """Write page text (LF in `text`) to folder/name as UTF-8 with the given line ending; return its path."""
+    path = folder / name
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    return path
+
+
+def extract_quietly(path: Path) -> tuple[dict[str, pd.DataFrame], list[warnings.WarningMessage]]:
+    """Extract a page, returning its tables and the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tables = extract_page(path)
+    return tables, list(caught)
+
+
+def run_cli(*args: str | Path, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """Run `python -m analysis ARGS` as a user would and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def without_lines(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a table without its line-number columns (they depend on how the page was laid out)."""
+    return df.drop(columns=[c for c in df.columns if c in LINE_COLUMNS])
+
+
+def digit_groups(text: str) -> list[str]:
+    """Return every number written in digits (thousands commas, decimals) that is not part of a word like "Brummy40"."""
+    return re.findall(r"(?<![A-Za-z\d.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", text)
+
+
+@pytest.fixture(scope="session")
+def raw_text() -> str:
+    """The committed dystonia page as text."""
+    return RAW_PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def raw_lines() -> list[str]:
+    """The committed dystonia page's lines, read independently of the parser."""
+    return page_lines(RAW_PAGE)
+
+
+@pytest.fixture(scope="session")
+def dystonia() -> dict[str, pd.DataFrame]:
+    """The tables extracted from the committed dystonia page."""
+    return extract_page(RAW_PAGE)

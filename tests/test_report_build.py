@@ -1,0 +1,226 @@
+"""Tests for analysis.report: execution, caching, failures, determinism and size (toy notebooks)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import report
+from analysis.report import ReportResult, build_report
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+CHART_CELL = (
+    "import plotly.express as px\n"
+    "fig = px.bar(df, x='kind', y='n', title='Counts')\n"
+    "fig.show()"
+)
+
+
+def write_notebook(path: Path, cells: list[nbformat.NotebookNode]) -> Path:
+    """Write a notebook with fixed cell ids (so its bytes are reproducible)."""
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i}"
+    nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC}), path)
+    return path
+
+
+def toy_overview(path: Path) -> Path:
+    """Toy notebook: heading, env-dependent print, a DataFrame and two plotly figures."""
+    return write_notebook(path, [
+        new_markdown_cell("# Toy overview\n\nA small notebook."),
+        new_code_cell("import os\nimport pandas as pd\n"
+                      "print(os.path.basename(os.environ['DYSTONIA_FACTS_PAGE']))"),
+        new_code_cell("df = pd.DataFrame({'kind': ['focal', 'segmental'], 'n': [3, 5]})\ndf"),
+        new_code_cell(CHART_CELL),
+        new_code_cell("px.line(df, x='kind', y='n')"),
+    ])
+
+
+def toy_types(path: Path) -> Path:
+    """Toy notebook with a single plotly figure."""
+    return write_notebook(path, [
+        new_markdown_cell("Intro text.\n\n## Toy types"),
+        new_code_cell("import pandas as pd\ndf = pd.DataFrame({'kind': ['a', 'b'], 'n': [1, 2]})"),
+        new_code_cell(CHART_CELL),
+    ])
+
+
+def make_project(root: Path) -> tuple[Path, list[Path]]:
+    """Create a miniature project tree (analysis/, data/, notebooks/); return (page, notebooks)."""
+    (root / "analysis").mkdir(parents=True)
+    (root / "analysis" / "__init__.py").write_text('"""toy"""\n')
+    for sub in ("raw", "processed", "external"):
+        (root / "data" / sub).mkdir(parents=True)
+    (root / "data" / "processed" / "types.csv").write_text("kind,n\nfocal,3\n")
+    (root / "data" / "external" / "ref.txt").write_text("reference\n")
+    page = root / "data" / "raw" / "page.txt"
+    page.write_text("Dystonia is a movement disorder.\n")
+    nb_dir = root / "notebooks"
+    nb_dir.mkdir()
+    return page, [toy_overview(nb_dir / "00-overview.ipynb"), toy_types(nb_dir / "01-types.ipynb")]
+
+
+def build(root: Path, page: Path, notebooks: list[Path], out: Path, **kw: object) -> ReportResult:
+    """build_report against the toy project tree."""
+    return build_report(page, out, notebooks, root=root, as_of="2013-06-01", **kw)  # type: ignore[arg-type]
+
+
+def report_files(out: Path) -> dict[str, bytes]:
+    """All report files except the build cache, keyed by relative path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and report.CACHE_DIRNAME not in p.relative_to(out).parts}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """A toy project built once; later tests rebuild into the same out dir."""
+    root = tmp_path_factory.mktemp("proj")
+    page, notebooks = make_project(root)
+    out = root / "reports"
+    first = build(root, page, notebooks, out, key_numbers=[("Types", "2")], caveats=["Toy data."])
+    return {"root": root, "page": page, "notebooks": notebooks, "out": out, "first": first}
+
+
+def test_first_build_runs_everything(project: dict) -> None:
+    """A fresh build executes all notebooks and writes pages, assets, CSVs and the index."""
+    first: ReportResult = project["first"]
+    out: Path = project["out"]
+    assert first.ok, first.failures
+    assert first.ran == ["00-overview", "01-types"]
+    assert [p.title for p in first.pages] == ["Toy overview", "Toy types"]
+    assert [p.figures for p in first.pages] == [2, 1]
+    for name in ("index.html", "00-overview.html", "01-types.html", "assets/plotly.min.js",
+                 "assets/jupyterlab.css", "data/types.csv"):
+        assert (out / name).is_file(), name
+    overview = (out / "00-overview.html").read_text()
+    assert "page.txt" in overview  # DYSTONIA_FACTS_PAGE reached the kernel
+    index = (out / "index.html").read_text()
+    assert 'href="00-overview.html">Toy overview<' in index
+    assert 'href="data/types.csv"' in index and "Toy data." in index and "2013-06-01" in index
+
+
+def test_noop_rebuild_is_cached_and_fast(project: dict) -> None:
+    """Nothing changed: every notebook is a cache hit and the build takes < 1 s."""
+    before = report_files(project["out"])
+    start = time.perf_counter()
+    again = build(project["root"], project["page"], project["notebooks"], project["out"],
+                  key_numbers=[("Types", "2")], caveats=["Toy data."])
+    elapsed = time.perf_counter() - start
+    assert again.cached == ["00-overview", "01-types"] and not again.ran
+    assert elapsed < 1.0, f"no-op rebuild took {elapsed:.2f}s"
+    assert report_files(project["out"]) == before
+
+
+def test_changed_notebook_reruns_only_itself(project: dict) -> None:
+    """Editing one notebook re-executes that notebook only."""
+    nb_path: Path = project["notebooks"][1]
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(new_markdown_cell("Extra note.", id="cell-extra"))
+    nbformat.write(nb, nb_path)
+    result = build(project["root"], project["page"], project["notebooks"], project["out"])
+    assert result.ran == ["01-types"] and result.cached == ["00-overview"]
+    assert "Extra note." in (project["out"] / "01-types.html").read_text()
+
+
+def test_force_reruns_everything(project: dict) -> None:
+    """force=True ignores the cache."""
+    result = build(project["root"], project["page"], project["notebooks"], project["out"],
+                   force=True)
+    assert result.ran == ["00-overview", "01-types"]
+
+
+def test_cache_key_covers_inputs(project: dict, tmp_path: Path) -> None:
+    """Page bytes, analysis/ files, data/external files and the as-of date all change the key."""
+    root: Path = project["root"]
+    page: Path = project["page"]
+    base = report.shared_inputs_digest(page, root, "2013-06-01")
+    assert report.shared_inputs_digest(page, root, "2013-06-01") == base
+    assert report.shared_inputs_digest(page, root, "2014-01-01") != base
+    other_page = tmp_path / "page.txt"
+    other_page.write_text("changed\n")
+    assert report.shared_inputs_digest(other_page, root, "2013-06-01") != base
+    extra = root / "data" / "external" / "new.txt"
+    extra.write_text("x")
+    try:
+        assert report.shared_inputs_digest(page, root, "2013-06-01") != base
+    finally:
+        extra.unlink()
+    module = root / "analysis" / "helpers.py"
+    module.write_text("X = 1\n")
+    try:
+        assert report.shared_inputs_digest(page, root, "2013-06-01") != base
+    finally:
+        module.unlink()
+
+
+def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A raising cell fails the build; the CLI names notebook, cell index and error, exit 1."""
+    page, _ = make_project(tmp_path / "proj")
+    bad = write_notebook(tmp_path / "proj" / "notebooks" / "02-broken.ipynb", [
+        new_markdown_cell("# Broken"),
+        new_code_cell("x = 1"),
+        new_code_cell("y = x / 0"),
+        new_code_cell("print('never')"),
+    ])
+    code = report.main(["report", "--page", str(page), "--out", str(tmp_path / "out"),
+                        "--notebooks", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "02-broken" in err and "cell index 2" in err and "ZeroDivisionError: division by zero" in err
+    assert re.search(r"\[1/1\] 02-broken \.\.\. FAILED", err)
+    assert not (tmp_path / "out" / "02-broken.html").exists()
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    """Two forced builds into different directories produce identical bytes."""
+    page, notebooks = make_project(tmp_path / "proj")
+    a = build(tmp_path / "proj", page, notebooks, tmp_path / "a", force=True)
+    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True)
+    assert a.ok and b.ok
+    files_a, files_b = report_files(tmp_path / "a"), report_files(tmp_path / "b")
+    assert files_a.keys() == files_b.keys()
+    different = [name for name in files_a if files_a[name] != files_b[name]]
+    assert not different
+
+
+def test_size_and_single_local_plotly(project: dict) -> None:
+    """One local plotly.min.js, no CDN scripts, total size within plotly.js + 1 MB."""
+    out: Path = project["out"]
+    plotly_js = report.plotly_js_path()
+    copies = [p for p in out.rglob("*.js")]
+    assert copies == [out / "assets" / "plotly.min.js"]
+    assert copies[0].read_bytes() == plotly_js.read_bytes()
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    assert total <= plotly_js.stat().st_size + 1024 * 1024, total
+    for html in out.glob("*.html"):
+        text = html.read_text()
+        assert "cdn." not in text, html.name
+        srcs = re.findall(r"<script[^>]*\bsrc=\"([^\"]*)\"", text)
+        assert all(not s.startswith(("http:", "https:", "//")) for s in srcs), (html.name, srcs)
+        if html.name != "index.html":
+            assert srcs == ["assets/plotly.min.js"], (html.name, srcs)
+            assert "MathJax" not in text and "require.min.js" not in text
+
+
+def test_bad_arguments_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing page or a malformed as-of date is a usage error (exit 2) before anything runs."""
+    page, notebooks = make_project(tmp_path / "proj")
+    out = str(tmp_path / "out")
+    nbs = [str(nb) for nb in notebooks]
+    assert report.main(["--page", str(tmp_path / "nope.txt"), "--out", out, "--notebooks", *nbs]) == 2
+    assert "page not found" in capsys.readouterr().err
+    assert report.main(["--page", str(page), "--out", out, "--as-of", "June 2013",
+                        "--notebooks", *nbs]) == 2
+    assert "June 2013" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "00-overview.html").exists()
+
+
+def test_notebook_title_fallback(tmp_path: Path) -> None:
+    """Without a markdown heading the title is the file stem."""
+    nb = write_notebook(tmp_path / "03-untitled.ipynb", [new_code_cell("1")])
+    assert report.notebook_title(nb) == "03-untitled"
