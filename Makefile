@@ -21,7 +21,7 @@ data: $(STAMP)  ## extract the page's validated tables into data/processed/
 	$(PY) -m analysis summary $(PAGE) --out data/processed
 
 report: data  ## tables, then every notebook re-run and exported to reports/
-	@if $(PY) -c "import analysis.report" 2>/dev/null; then $(PY) -m analysis report; fi
+	$(PY) -m analysis report --page $(PAGE)
 
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest

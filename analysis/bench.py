@@ -161,9 +161,12 @@ def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: s
     full_s = time.perf_counter() - t0
     if not full.ok:
         raise RuntimeError(f"report build failed: {[f.error for f in full.failures]}")
-    t0 = time.perf_counter()
-    noop = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of)
-    noop_s = time.perf_counter() - t0
+    for _attempt in range(2):  # a second try if inputs were edited while (a) ran
+        t0 = time.perf_counter()
+        noop = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of)
+        noop_s = time.perf_counter() - t0
+        if not noop.ran:
+            break
     plain_dir = Path(tempfile.mkdtemp(prefix="dystonia-plain-"))
     try:
         plain_s = plain_loop(page, notebooks, plain_dir, as_of)

@@ -228,7 +228,8 @@ def _rows_px(categories: Sequence[str]) -> int:
 def _category_axis(fig: go.Figure, categories: Sequence[str], **where: int) -> None:
     """Show categories top-to-bottom in the given order."""
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)),
-                     type="category", showgrid=False, **where)
+                     type="category", showgrid=False, range=[-0.6, len(categories) - 0.4],
+                     **where)
 
 
 def _hover_fact(row: dict[str, object], *lead: object) -> str:
@@ -356,9 +357,48 @@ def _fuzzy_band(fig: go.Figure, centre: float, halfwidth: float, y_index: int,
     if not _finite(halfwidth) or halfwidth <= 0:
         return
     fig.add_shape(type="rect", name="approximate band", xref="x", yref="y",
-                  x0=centre - halfwidth, x1=centre + halfwidth, y0=y_index - 0.42,
-                  y1=y_index + 0.42, fillcolor=rgba(colour, 0.18), layer="below",
+                  x0=centre - halfwidth, x1=centre + halfwidth, y0=y_index - 0.3,
+                  y1=y_index + 0.3, fillcolor=rgba(colour, 0.18), layer="below",
                   line={"color": rgba(colour, 0.6), "width": 1, "dash": "dot"})
+
+
+def _add_share_bars(fig: go.Figure, category: str, value: float, mark: str, subject: str,
+                    q: str, hover: str, approximate: bool) -> None:
+    """Two stacked bars on one row: the page's share and the rest (one block, not split)."""
+    pattern = {"shape": "/", "solidity": 0.25} if approximate else None
+    for x, base, colour, text, name in (
+        (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}% {subject}",
+         f"Page figure ({q})" if q else "Page figure"),
+        (100 - value, value, DERIVED_COLOUR, f"{mark}{format_number(100 - value)}% all other cases",
+         "The rest (100% minus the page figure), not split by type"),
+    ):
+        fig.add_trace(go.Bar(
+            x=[x], base=[base], y=[category], orientation="h", name=name,
+            marker={"color": rgba(colour, 0.35), "line": {"color": colour, "width": 1.5},
+                    "pattern": {**pattern, "fgcolor": colour} if pattern else None},
+            hovertext=[hover], hoverinfo="text", width=0.45))
+        fig.add_annotation(name="share label", x=base + x if base else x / 2, y=category,
+                           xref="x", yref="y", yshift=0 if base == 0 else 28, showarrow=False,
+                           xanchor="right" if base else "center", text=safe_text(text),
+                           bgcolor="white" if base == 0 else None, font={"color": colour})
+
+
+def _share_texts(value: float, halfwidth: float, q: str, subject: str,
+                 shares: Sequence[float]) -> tuple[str, str]:
+    """Default (title, caption) for share_chart, from the data."""
+    lead = f"{q} " if q else ""
+    title = (f"{lead.capitalize()}{format_number(value)}% of cases are {subject}, so at least "
+             f"{lead}{format_number(value)}% are focal dystonia")
+    if shares and max(shares) < value:
+        title += f"; published shares shown are lower ({_spread(shares)}%)"
+    caption = f"Hatching and \u2248 mark an approximate figure (\u201c{q}\u201d)." if q else ""
+    if _finite(halfwidth):
+        caption += (f" The shaded band spans {format_number(value - halfwidth)}-"
+                    f"{format_number(value + halfwidth)}%, the spread if {format_number(value)} "
+                    f"was rounded to the nearest {format_number(2 * halfwidth)}: the page gives "
+                    "no margin.")
+    caption += " The rest is shown as one block: the page does not split it by type."
+    return title, caption.strip()
 
 
 def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None,
@@ -374,71 +414,45 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     rest = 100 - value
     approximate = share_row["kind"] == "approximate"
     q = _text(share_row["qualifier"]).lower() or ("about" if approximate else "")
+    lead = f"{q} " if q else ""
     halfwidth = rounding_halfwidth(value) if approximate else math.nan
-    mark = "\u2248" if approximate else ""
     page_cat = _label(f"Page: {subject} vs all other cases")
     focal_cat = _label("So: focal dystonia (both are focal types)")
     other_cat = _label("So: all non-focal types together")
     fig = go.Figure()
-    hover = _hover_fact(dict(share_row), f"{q} {format_number(value)}% {subject}")
-    pattern = {"shape": "/", "solidity": 0.25} if approximate else None
-    for x, base, colour, text, name in (
-        (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}% {subject}",
-         f"Page figure ({q})"),
-        (rest, value, DERIVED_COLOUR, f"{mark}{format_number(rest)}% all other cases",
-         "The rest (100% minus the page figure), not split by type"),
-    ):
-        fig.add_trace(go.Bar(
-            x=[x], base=[base], y=[page_cat], orientation="h", name=name,
-            marker={"color": rgba(colour, 0.35), "line": {"color": colour, "width": 1.5},
-                    "pattern": {**pattern, "fgcolor": colour} if pattern else None},
-            hovertext=[hover], hoverinfo="text", width=0.45))
-        fig.add_annotation(name="share label", x=base + x if base else x / 2, y=page_cat,
-                           xref="x", yref="y", yshift=0 if base == 0 else 28, showarrow=False,
-                           xanchor="right" if base else "center", text=safe_text(text),
-                           bgcolor="white" if base == 0 else None, font={"color": colour})
-    lead = f"{q} " if q else ""
+    _add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
+                    _hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
+                    approximate)
+    implied = "Implied by the page: a minimum or maximum"
     fig.add_trace(_open_ended(focal_cat, value, 100.0, DERIVED_COLOUR,
                               f"at least {lead}{format_number(value)}%",
                               _hover(f"Focal dystonia: at least {lead}{format_number(value)}%",
-                                     f"Because {subject} are both focal dystonias"),
-                              "Implied by the page: a minimum or maximum"))
+                                     f"Because {subject} are both focal dystonias"), implied))
     fig.add_trace(_open_ended(other_cat, rest, 0.0, DERIVED_COLOUR,
                               f"at most {lead}{format_number(rest)}%",
                               _hover(f"Non-focal types together: at most {lead}"
                                      f"{format_number(rest)}%",
                                      "Segmental, multifocal, generalised and hemidystonia are "
                                      "not given separately on the page"),
-                              "Implied by the page: a minimum or maximum", showlegend=False))
-    categories = [page_cat, focal_cat, other_cat]
-    omitted: list[str] = []
+                              implied, showlegend=False))
+    categories, omitted, shares = [page_cat, focal_cat, other_cat], [], []
     if published_rows is not None:
         _require(published_rows, REFERENCE_COLUMNS, "published_rows")
         traces, ref_categories, omitted = _estimate_traces(
             published_rows, ("value", "lower", "upper"), "%")
         fig.add_traces(traces)
         categories += ref_categories
+        shares = [float(v) for v in published_rows["value"] if _finite(v)]
     order = list(reversed(categories))
-    _fuzzy_band(fig, value, halfwidth, order.index(page_cat), PAGE_COLOUR)
-    _fuzzy_band(fig, value, halfwidth, order.index(focal_cat), DERIVED_COLOUR)
-    _fuzzy_band(fig, rest, halfwidth, order.index(other_cat), DERIVED_COLOUR)
+    for centre, category, colour in ((value, page_cat, PAGE_COLOUR),
+                                     (value, focal_cat, DERIVED_COLOUR),
+                                     (rest, other_cat, DERIVED_COLOUR)):
+        _fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
     _category_axis(fig, categories)
     fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
                      title={"text": "Share of all dystonia cases (%)"})
     fig.update_layout(barmode="overlay")
-    default_title = (f"{lead.capitalize()}{format_number(value)}% of cases are {subject}, so at "
-                     f"least {lead}{format_number(value)}% are focal dystonia")
-    shares = [float(v) for v in (published_rows["value"] if published_rows is not None else [])
-              if _finite(v)]
-    if shares and max(shares) < value:
-        default_title += f"; published shares shown are lower ({_spread(shares)}%)"
-    band = ""
-    if _finite(halfwidth):
-        band = (f" The shaded band spans {format_number(value - halfwidth)}-"
-                f"{format_number(value + halfwidth)}%, the spread if {format_number(value)} was "
-                f"rounded to the nearest {format_number(2 * halfwidth)}: the page gives no margin.")
-    default_caption = (f"Hatching and \u2248 mark an approximate figure (\u201c{q}\u201d)." + band
-                       + " The rest is shown as one block: the page does not split it by type.")
+    default_title, default_caption = _share_texts(value, halfwidth, q, subject, shares)
     return apply_theme(fig, title or default_title,
                        _sources(pd.DataFrame([share_row]), published_rows),
                        (caption or default_caption) + _omitted_note(omitted),

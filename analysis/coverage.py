@@ -18,7 +18,12 @@ NOT_STATISTIC_PATTERNS = [
     (re.compile(r"\bonly one muscle or a group\b", re.I), "definition, not a count"),
     (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M\b"), "forum post timestamp (not a comment)"),
     (re.compile(r"\bCall (?:999|111)\b", re.I), "telephone number"),
+    (re.compile(r"(?<![\d,.])0\d{3,4}(?: \d{2,4}){2,3}\b"), "telephone number"),
+    (re.compile(r"^-?\d{1,2}:\d{2}$"), "video player time"),
 ]  # fmt: skip
+FORUM_START = re.compile(r"^\S.* forum$")  # a community widget: "<Condition> forum" ... "More from the community"
+FORUM_END = "More from the community"
+FORUM_SPAN = 40  # lines; a "... forum" heading without the widget's end line nearby claims nothing
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,11 @@ def not_statistic_claims(page: PageText) -> list[Claim]:
     for no, line in enumerate(page.lines, start=1):
         for pattern, reason in NOT_STATISTIC_PATTERNS:
             claims += [claim_match(no, m, f"not a statistic: {reason}") for m in pattern.finditer(line)]
+        if FORUM_START.match(line.strip()):
+            ahead = [line.strip() for line in page.lines[no : no + FORUM_SPAN]]
+            if FORUM_END in ahead:
+                end = no + ahead.index(FORUM_END)
+                claims += [claim_line(k, page.line(k), "not a statistic: forum post (user text, not the page)") for k in range(no + 1, end + 1)]
     return claims
 
 

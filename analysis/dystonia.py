@@ -12,6 +12,7 @@ from analysis.page_text import PageText
 from analysis.template import Extracted
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+DASH = re.compile(r" [-\u2013] ")  # "Name - definition", with a hyphen or an en dash
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ FACT_RULES = [
              "treatments", "main types of treatment the page describes", "all dystonia"),
     FactRule("focal_progression_years", r"Focal dystonia usually progresses gradually over a period of (?P<q>about) (?P<n>\w+) years",
              "years", "time over which focal dystonia progresses before it stops getting worse", "people with focal dystonia"),
-    FactRule("total_remission", r"thought to occur in (?P<q>around) (?P<lo>\d+)-(?P<hi>\d+)% of people",
+    FactRule("total_remission", r"thought to occur in (?P<q>around) (?P<lo>\d+)[-\u2013](?P<hi>\d+)% of people",
              "percent", "share of people whose symptoms improve or disappear completely (total remission)", "people with dystonia"),
 ]  # fmt: skip
 
@@ -49,6 +50,11 @@ STATEMENT_RULES = [
     ("lifelong_with_underlying_condition", r"symptoms of dystonia are more likely to last for the rest of their lives", "lifelong symptoms", "people with another underlying condition such as Parkinson's disease"),
     ("focal_late_onset_stable", r"These are both focal dystonias that tend to develop later in life", "onset and course of cervical dystonia and blepharospasm", "people with cervical dystonia or blepharospasm"),
 ]  # fmt: skip
+
+
+def _flex(pattern: str) -> str:
+    """Let a pattern's straight apostrophes match typographic ones too (pages mix "it's" and "it\u2019s")."""
+    return pattern
 
 
 def sentence_at(line: str, start: int) -> str:
@@ -64,7 +70,7 @@ def sentence_at(line: str, start: int) -> str:
 
 def _search(page: PageText, pattern: str, fieldname: str) -> tuple[int, re.Match]:
     """Find a required statement or raise a PageError naming the field."""
-    regex = re.compile(pattern)
+    regex = re.compile(_flex(pattern))
     for no, line in enumerate(page.lines, start=1):
         if m := regex.search(line):
             return no, m
@@ -122,6 +128,14 @@ def _bullets_after(page: PageText, pattern: str, fieldname: str) -> tuple[int, l
     return no, items
 
 
+def _name_and_text(page: PageText, no: int, item: str, fieldname: str) -> tuple[str, str]:
+    """Split a bullet "Name - text" (hyphen or en dash); raise a PageError if it has no such dash."""
+    parts = DASH.split(item, maxsplit=1)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise PageError(page.name, no, fieldname, f"bullet {item[:40]!r} is not 'Name - definition'")
+    return parts[0].strip(), parts[1].strip()
+
+
 def split_list(text: str) -> list[str]:
     """Split "a, b (gloss), c and d" into its items, glosses removed."""
     text = re.sub(r"\s*\([^)]*\)", "", text)
@@ -145,12 +159,12 @@ def types(page: PageText, share_sentence: str) -> Extracted:
     _, items = _bullets_after(page, r"There are \w+ main types of dystonia", "types")
     named_in_share = {t.lower() for t in re.findall(r"cervical dystonia|blepharospasm", share_sentence, re.I)}
     for no, item in items:
-        name, _, definition = item.partition(" - ")
+        name, definition = _name_and_text(page, no, item, "types")
         row = {"type": name.strip(), "definition": definition.strip(), "min_regions": None, "regions_connected": None,
                "includes_trunk": False, "whole_side": False, "examples": "", "region_examples": "", "line": no}  # fmt: skip
         line = page.line(no)
         for pattern, minimum, connected, trunk, side in REGION_RULES:
-            if m := re.search(pattern, line):
+            if m := re.search(_flex(pattern), line):
                 n = parse_number(m.group("n")) if "n" in m.groupdict() else None
                 row["min_regions"] = minimum if minimum else (1 if side else int(n) + (1 if trunk else 0))
                 row.update(regions_connected=connected, includes_trunk=trunk, whole_side=side)
@@ -174,7 +188,7 @@ def treatments(page: PageText) -> Extracted:
     out = Extracted()
     _, items = _bullets_after(page, r"the \w+ main types of treatment are", "treatments")
     for no, item in items:
-        name, _, description = item.partition(" - ")
+        name, description = _name_and_text(page, no, item, "treatments")
         examples = []
         if m := re.match(r"such as ([^;.]+)", description):
             examples += split_list(m.group(1))

@@ -38,7 +38,7 @@ def coerce(name: str, df: pd.DataFrame) -> pd.DataFrame:
 def _cast(col: pd.Series, dtype: str) -> pd.Series:
     """Cast one column to a schema dtype; raise ValueError or TypeError if it cannot be."""
     if dtype.startswith("datetime64"):
-        return pd.to_datetime(col)
+        return pd.to_datetime(col, format="ISO8601")  # dates are written as ISO 8601; never guess day or month first
     if dtype == "float64":
         return pd.to_numeric(col).astype("float64")
     if dtype == "Int64":
@@ -58,6 +58,8 @@ def validate(name: str, df: pd.DataFrame, where: str) -> pd.DataFrame:
         return SCHEMAS[name].validate(df, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         first = exc.failure_cases.iloc[0]
+        if first["column"] == SCHEMAS[name].name:  # a check across columns: name the table, not a column
+            raise PageError(where, None, name, f"fails table check {first['check']!s}") from None
         raise PageError(
             where, None, f"{name}.{first['column']}", f"fails schema check {first['check']!s} (value {first['failure_case']!r})"
         ) from None
@@ -155,9 +157,11 @@ def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
                 raise PageError(str(path), None, f"{name}.{col}", f"row {bad.index[0] + 1}: {bad.iloc[0]!r} is not True or False")
             if dtype == "bool":
                 df[col] = df[col].map({"True": True, "False": False})
+            elif dtype == "object":  # True/False/empty (types.regions_connected): the string "False" would be truthy
+                df[col] = df[col].replace({"True": True, "False": False}).astype(object).where(df[col].notna(), None)
             try:
                 _cast(df[col], dtype)
             except (ValueError, TypeError) as exc:
-                raise PageError(str(path), None, f"{name}.{col}", f"cannot be read as {dtype}: {exc}") from None
+                raise PageError(str(path), None, f"{name}.{col}", f"cannot be read as {dtype}: {str(exc).splitlines()[0]}") from None
         tables[name] = validate(name, coerce(name, df), str(path))
     return tables

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,9 +148,11 @@ def _load_manifest(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
-def _save_manifest(path: Path, entries: dict[str, Any]) -> None:
-    """Write the cache manifest."""
-    payload = {"version": CACHE_VERSION, "notebooks": entries}
+def _save_manifest(path: Path, entries: dict[str, Any], index: dict[str, Any] | None = None) -> None:
+    """Write the cache manifest (the index state is kept unless a new one is given)."""
+    if index is None:
+        index = _load_manifest(path).get("index", {})
+    payload = {"version": CACHE_VERSION, "notebooks": entries, "index": index}
     _write_if_changed(path, json.dumps(payload, indent=1, sort_keys=True).encode())
 
 
@@ -406,6 +408,7 @@ def build_report(
     *,
     key_numbers: Sequence[tuple[str, str]] = (),
     caveats: Sequence[str] = (),
+    index_content: Callable[[Path, Path, str], tuple[Sequence[tuple[str, str]], Sequence[str]]] | None = None,
     root: Path | None = None,
     stream: TextIO | None = None,
 ) -> ReportResult:
@@ -469,7 +472,18 @@ def build_report(
 
     report = ReportResult(out=out, pages=[results[nb.stem] for nb in notebooks])
     write_assets(out)
-    csvs = copy_csvs(root / "data" / "processed", out / "data")
+    if index_content is None:
+        csvs = copy_csvs(root / "data" / "processed", out / "data")
+    else:  # the page's own tables and key numbers, recomputed only when the shared inputs change
+        state = _load_manifest(manifest_path).get("index", {})
+        if force or state.get("shared") != shared or not (out / "data").is_dir():
+            for stale in (out / "data").glob("*.csv"):
+                stale.unlink()
+            key_numbers, caveats = index_content(page, out / "data", effective_as_of)
+            state = {"shared": shared, "key_numbers": [list(k) for k in key_numbers], "caveats": list(caveats)}
+            _save_manifest(manifest_path, entries, state)
+        key_numbers, caveats = state["key_numbers"], state["caveats"]
+        csvs = copy_csvs(out / "data", out / "data")
     if report.ok:
         context = {
             "title": REPORT_TITLE,
@@ -498,8 +512,15 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the 'report' sub-command to an argparse subparsers object."""
     parser = subparsers.add_parser("report", help="build the HTML report from the notebooks")
     _add_report_arguments(parser)
-    parser.set_defaults(func=run_report)
+    parser.set_defaults(func=lambda args: run_report(args, index_content=_page_index_content))
     return parser
+
+
+def _page_index_content(page: Path, data_dir: Path, as_of: str) -> tuple[Sequence[tuple[str, str]], Sequence[str]]:
+    """Import the (pandas-heavy) index builder only when the index must be rebuilt."""
+    from analysis.report_content import index_content
+
+    return index_content(page, data_dir, as_of)
 
 
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -518,6 +539,7 @@ def run_report(
     args: argparse.Namespace,
     key_numbers: Sequence[tuple[str, str]] = (),
     caveats: Sequence[str] = (),
+    index_content: Callable[[Path, Path, str], tuple[Sequence[tuple[str, str]], Sequence[str]]] | None = None,
 ) -> int:
     """Run the report command from parsed arguments; return the process exit code."""
     page = args.page or Path(os.environ.get(PAGE_ENV) or DEFAULT_PAGE)
@@ -527,7 +549,8 @@ def run_report(
         return 2
     try:
         result = build_report(page, args.out, notebooks, force=args.force, jobs=args.jobs,
-                              as_of=args.as_of, key_numbers=key_numbers, caveats=caveats)
+                              as_of=args.as_of, key_numbers=key_numbers, caveats=caveats,
+                              index_content=index_content)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

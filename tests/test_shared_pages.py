@@ -98,7 +98,6 @@ def test_ratings(extracted, name: str) -> None:
     if want.breakdown:
         mean = sum(n * s for (_, n), s in zip(want.breakdown, [5, 4, 3, 2, 1], strict=True)) / want.ratings
         assert avg["status"] == "derived" and avg["value"] == pytest.approx(mean, abs=1e-4)
-        assert "derived" not in avg["note"] or True
         assert "mean of the breakdown" in avg["note"]
     elif want.average_stated is not None:
         assert (avg["status"], avg["value"]) == ("stated", want.average_stated)
@@ -149,19 +148,45 @@ def test_screen_reader_comment_wording(extracted) -> None:
     assert numbers[numbers["text"] == "5094"]["accounted_for_by"].tolist() == ["comments.report_id"]
 
 
-@pytest.mark.parametrize("name", ["asthma-symptoms.txt", "variants/asthma-symptoms.with-screenreader-text.txt"])
-def test_forum_posts_are_not_comments(extracted, name: str) -> None:
-    """The forum widget's posts and US-style timestamps are neither comments nor facts."""
+@pytest.mark.parametrize("name", ["asthma-symptoms.txt", "variants/asthma-symptoms.with-screenreader-text.txt", "abdominal-aortic-aneurysm.txt"])
+def test_forum_posts_are_neither_comments_nor_facts(extracted, name: str) -> None:
+    """The forum widget's posts, reply counts and US-style timestamps are user text: no comment, no page fact."""
     tables = extracted[name][0]
-    assert len(tables["comments"]) == 1
-    assert not tables["comments"]["text"].str.contains("Lung Function|Baroque|NAC").any()
     lines = page_lines(SHARED_PAGES / name)
-    forum = [no for no, line in enumerate(lines, 1) if "4/2" in line and "/2014" in line]
-    assert len(forum) == 3
+    start = next(no for no, line in enumerate(lines, 1) if line.endswith(" forum"))
+    end = lines.index("More from the community") + 1
+    assert not tables["comments"]["text"].str.contains("Lung Function|Baroque|NAC|palpitations").any()
+    assert len(tables["comments"]) == (0 if name.startswith("abdominal") else 1)
+    assert not tables["facts"]["line"].between(start, end).any()
     numbers = tables["numbers"]
-    stamps = numbers[numbers["line"].isin(forum) & (numbers["text"] != "500")]
-    assert len(stamps) == 18 and (stamps["accounted_for_by"] == "not a statistic: forum post timestamp (not a comment)").all()
-    assert not tables["facts"]["line"].isin(forum).any() or set(tables["facts"][tables["facts"]["line"].isin(forum)]["value"]) == {500}
+    in_forum = numbers[numbers["line"].between(start, end)]
+    assert len(in_forum) >= 4 and in_forum["accounted_for_by"].str.startswith("not a statistic: forum post").all()
+
+
+@pytest.mark.parametrize(("name", "reason", "texts"), [
+    ("zika-virus.txt", "telephone number", ["0300", "123", "23", "23"]),
+    ("labial-fusion.txt", "video player time", ["0", "00", "1", "29", "1", "29"]),
+])  # fmt: skip
+def test_page_furniture_numbers_are_not_facts(extracted, name: str, reason: str, texts: list[str]) -> None:
+    """A telephone number and a video player's clock are listed as not statistics, not turned into facts."""
+    tables = extracted[name][0]
+    numbers = tables["numbers"]
+    furniture = numbers[numbers["accounted_for_by"] == f"not a statistic: {reason}"]
+    assert list(furniture["text"]) == texts
+    assert not tables["facts"]["line"].isin(furniture["line"]).any()
+
+
+def test_generic_facts_keep_their_wording(extracted) -> None:
+    """A generic page's numbers become unclassified facts with bounds from their qualifier, sentence verbatim."""
+    facts = extracted["zika-virus.txt"][0]["facts"]
+    lines = page_lines(SHARED_PAGES / "zika-virus.txt")
+    row = facts[facts["sentence"].str.contains("last around two to seven days")].iloc[0]
+    assert (row["kind"], row["lower"], row["upper"], row["unit"]) == ("range", 2, 7, "days")
+    row = facts[facts["sentence"].str.contains("concentrations up to 50%")].iloc[0]
+    assert (row["kind"], pd.isna(row["lower"]), row["upper"], row["unit"]) == ("upper_bound", True, 50, "percent")
+    for _, row in facts.iterrows():
+        assert row["sentence"] in lines[row["line"] - 1]
+        assert row["attributed_to"] == "NHS Choices page" and row["measure"].startswith("(not classified")
 
 
 @pytest.mark.parametrize("name", list(PAGES))

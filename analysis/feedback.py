@@ -1,0 +1,46 @@
+"""Comments against the page's own dates, and the page's reader-facing body text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from analysis.page_text import read_page
+from analysis.paths import page_path
+
+
+def timeline_events(page: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+    """Return dated events (page dates and comments, by pseudonym) for the timeline chart."""
+    p = page.iloc[0]
+    events = [
+        {"date": p["last_reviewed"], "label": "Page last reviewed", "kind": "page"},
+        {"date": p["next_review_due"], "label": "Next review due", "kind": "page"},
+        {"date": p["newest_comment"], "label": "Captured on or after (newest comment)", "kind": "page"},
+    ]
+    events += [{"date": c["date"], "label": c["pseudonym"], "kind": "comment"} for _, c in comments.iterrows()]
+    return pd.DataFrame(events).dropna(subset=["date"]).reset_index(drop=True)
+
+
+def comment_ages(page: pd.DataFrame, comments: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """For each comment: whether it predates the reviewed text, and its age at capture and as of a date."""
+    p = page.iloc[0]
+    out = comments[["comment_id", "pseudonym", "date"]].copy()
+    out["before_last_review"] = out["date"] < p["last_reviewed"]
+    out["days_from_last_review"] = (out["date"] - p["last_reviewed"]).dt.days
+    out["days_before_capture"] = (p["newest_comment"] - out["date"]).dt.days
+    out["years_old_as_of"] = ((pd.Timestamp(as_of) - out["date"]).dt.days / 365.25).round(1)
+    return out
+
+
+def page_body_text(path=None) -> str:
+    """Return the page's own prose (sentences before 'Page last reviewed'), without furniture or comments."""
+    page = read_page(path or page_path())
+    lines = []
+    for line in page.lines:
+        text = line.strip().lstrip("\u2022").strip()
+        if text.startswith("Page last reviewed"):
+            break
+        if text.endswith((".", ":", "?")) or line.strip().startswith("\u2022"):
+            lines.append(text)
+    return "\n".join(lines)

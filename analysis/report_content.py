@@ -1,0 +1,63 @@
+"""What the report's index says: key numbers with their kind, the page's tables, and the caveats."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.extract import extract_page, write_csv
+from analysis.narrative import _readable
+from analysis.summary import summary_table
+
+
+def key_number_text(row: pd.Series) -> str:
+    """Write a summary row's figure with its kind: "at least 70,000 people", "3,500 to 7,000 people"."""
+    unit = "%" if row["unit"] == "percent" else f" {row['unit']}"
+    value, lower, upper = (_readable(row[c]) for c in ("value", "lower", "upper"))
+    if row["kind"] == "missing":
+        return f"missing: {row['how']}"
+    if row["kind"] == "range":
+        return f"{lower} to {upper}{unit} (range)"
+    if row["kind"] == "lower_bound":
+        return f"at least {lower}{unit} (lower bound)"
+    if row["kind"] == "approximate":
+        prefix = "at least about" if lower else "at most about" if upper else "about"
+        return f"{prefix} {value}{unit} (approximate)"
+    return f"{value}{unit}"
+
+
+def caveats(page: pd.DataFrame, as_of: date) -> list[str]:
+    """The caveats a reader of the report needs, from the page's own dates."""
+    p = page.iloc[0]
+    out = []
+    if pd.notna(p["last_reviewed"]):
+        text = f"The page was last reviewed on {p['last_reviewed']:%d %B %Y}"
+        if pd.notna(p["next_review_due"]) and p["next_review_due"] < pd.Timestamp(as_of):
+            text += f"; its review was due on {p['next_review_due']:%d %B %Y} and is overdue as of {as_of:%d %B %Y}"
+        out.append(text + ". Its figures are the page's, not current NHS advice.")
+    else:
+        out.append("The page shows no review date.")
+    if pd.notna(p["comments_stated"]):
+        out.append("Readers' comments are unverified personal views; commenters are shown under pseudonyms.")
+    out.append("Figures marked 'lower bound' say 'at least'; 'approximate' says 'about'; a range stays a range. "
+               "A value the page does not show is missing, never zero.")  # fmt: skip
+    return out
+
+
+def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Extract the report's page into data_dir as CSV and return (key numbers, caveats) for the index."""
+    when = date.fromisoformat(as_of)
+    tables = extract_page(page_file)
+    shared = dict(tables, comments=tables["comments"].drop(columns=["author"]))  # pseudonyms only
+    for name, df in shared.items():
+        write_csv(df, data_dir / f"{name}.csv")
+    if (tables["facts"]["fact_id"] == "uk_prevalence").any():
+        summary = summary_table(tables, when)
+        write_csv(summary, data_dir / "summary.csv")
+        numbers = [(row["statistic"], key_number_text(row)) for _, row in summary.iterrows()]
+    else:
+        p = tables["page"].iloc[0]
+        numbers = [("Topic", str(p["topic"])), ("Facts with a number", str(int(tables["facts"]["value"].notna().sum())))]
+    return numbers, caveats(tables["page"], when)
