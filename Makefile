@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PAGE ?= data/raw/nhs-choices-dystonia-2013.txt
 
-.PHONY: all venv data report test lab bench lint dictionary clean
+.PHONY: all venv data report test lab bench lint dictionary notebooks clean
 
 all: report
 
@@ -31,6 +31,9 @@ lab: $(STAMP)  ## open the project in JupyterLab
 
 bench: $(STAMP)  ## time the report build against the plain nbconvert loop
 	$(PY) -m analysis.bench
+
+notebooks: data  ## re-execute the committed notebooks in place (after changing analysis/ or the data)
+	$(PY) -m analysis.execute_notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -54,7 +54,7 @@ STATEMENT_RULES = [
 
 def _flex(pattern: str) -> str:
     """Let a pattern's straight apostrophes match typographic ones too (pages mix "it's" and "it\u2019s")."""
-    return pattern
+    return pattern.replace("'", "['\u2019]")
 
 
 def sentence_at(line: str, start: int) -> str:

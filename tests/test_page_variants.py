@@ -185,11 +185,14 @@ def test_windows_line_endings(tmp_path, source: str, newline: str) -> None:
     assert "\r" not in "".join(extract_quietly(crlf)[0]["comments"]["text"])
 
 
-def test_byte_order_mark(tmp_path) -> None:
-    """A UTF-8 file saved with a byte-order mark (Windows Notepad) reads the same."""
+@pytest.mark.parametrize("source", ["one-comment.txt", "dystonia"])
+def test_byte_order_mark(tmp_path, source: str) -> None:
+    """A UTF-8 file saved with a byte-order mark and CRLF (Windows Notepad) reads the same, first line included."""
+    path = RAW_PAGE if source == "dystonia" else FIXTURES / source
     bom = tmp_path / "page.txt"
-    bom.write_bytes(b"\xef\xbb\xbf" + RAW_PAGE.read_bytes().replace(b"\n", b"\r\n"))
-    _assert_same_tables(extract_quietly(RAW_PAGE)[0], extract_quietly(bom)[0])
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert read_page(bom).lines == read_page(path).lines
+    _assert_same_tables(extract_quietly(path)[0], extract_quietly(bom)[0])
 
 
 def test_non_ascii_punctuation_fixture() -> None:

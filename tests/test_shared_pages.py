@@ -206,7 +206,7 @@ NUMBERS_GLUED_TO_UNITS = {"abdominal-aortic-aneurysm.txt"}  # "2cm", "5.5cm": se
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="analysis/numbers.py NUMBER_TOKEN skips digits glued to a unit ('2cm') and reads '5.5cm' as 5"))
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="analysis/numbers.py NUMBER_TOKEN skips digits glued to letters ('2cm', 'over-60s') and reads '5.5cm' as 5"))
         if n in NUMBERS_GLUED_TO_UNITS else n
         for n in PAGES
     ],
