@@ -13,7 +13,6 @@ from analysis.coverage import check_coverage, not_statistic_claims, number_ledge
 from analysis.errors import PageError
 from analysis.generic_facts import generic_facts
 from analysis.page_text import PageText, read_page
-from analysis.paths import MANIFEST_PATH
 from analysis.provenance import verify_checksum
 from analysis.schemas import SCHEMAS
 
@@ -92,7 +91,7 @@ def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
 def _extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read one page and return its validated tables, keyed by table name."""
     page = read_page(path)
-    verify_checksum(page, page.path.parent / MANIFEST_PATH.name)  # the manifest beside the file, wherever it is
+    verify_checksum(page)
     topic, title, _ = template.page_topic(page)
     reviews = template.review_dates(page)
     rating = template.ratings(page)

@@ -12,7 +12,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 _WORDS = "|".join(NUMBER_WORDS)
 # A number token: digits with optional thousands commas and decimals, or a number word.
-NUMBER_TOKEN = re.compile(rf"(?<![\w.])(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?![\w])|\b({_WORDS})\b", re.I)
+# Digits may be glued to a unit ("2cm", "5.5cm", "over-60s", "1990s"): only a following digit ends them.
+NUMBER_TOKEN = re.compile(rf"(?<![\w.])(\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?!\d|[.,]\d)|\b({_WORDS})\b", re.I)
 QUALIFIER_KIND = {
     "at least": "lower_bound",
     "more than": "lower_bound",

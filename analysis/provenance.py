@@ -16,16 +16,18 @@ def manifest_entries(manifest: Path = MANIFEST_PATH) -> dict[str, dict]:
     return {entry["file"]: entry for entry in data["files"]}
 
 
-def manifest_entry(path: Path, manifest: Path = MANIFEST_PATH) -> dict | None:
-    """Return the manifest entry for a file in the manifest's folder, or None for other pages."""
+def manifest_entry(path: Path, manifest: Path | None = None) -> dict | None:
+    """Return the entry for a file in the MANIFEST.json beside it, or None for pages without one."""
     path = Path(path).resolve()
+    manifest = manifest or path.parent / MANIFEST_PATH.name
     if path.parent != manifest.resolve().parent or not manifest.is_file():
         return None
     return manifest_entries(manifest).get(path.name)
 
 
-def verify_checksum(page: PageText, manifest: Path = MANIFEST_PATH) -> dict | None:
-    """Refuse a raw file whose SHA-256 differs from the manifest; return its entry."""
+def verify_checksum(page: PageText, manifest: Path | None = None) -> dict | None:
+    """Refuse a raw file whose SHA-256 differs from the manifest beside it; return its entry."""
+    manifest = manifest or page.path.parent / MANIFEST_PATH.name
     entry = manifest_entry(page.path, manifest)
     if entry is None:
         return None

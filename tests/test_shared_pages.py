@@ -200,17 +200,7 @@ def test_every_number_is_accounted_for(extracted, name: str) -> None:
         assert owned == {no for no, line in enumerate(lines, 1) if line.startswith(prefix)}
 
 
-NUMBERS_GLUED_TO_UNITS = {"abdominal-aortic-aneurysm.txt"}  # "2cm", "5.5cm": see the xfail reason
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="analysis/numbers.py NUMBER_TOKEN skips digits glued to letters ('2cm', 'over-60s') and reads '5.5cm' as 5"))
-        if n in NUMBERS_GLUED_TO_UNITS else n
-        for n in PAGES
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize("name", PAGES)  # the aneurysm page has "2cm" and "5.5cm": digits glued to units
 def test_ledger_counts_every_digit_group(extracted, name: str) -> None:
     """The ledger has one row per run of digits on the page, as a plain regex finds them."""
     numbers = extracted[name][0]["numbers"]
