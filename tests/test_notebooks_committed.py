@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -69,3 +70,12 @@ def test_no_number_typed_in_text(path: Path) -> None:
         text = "".join(cell["source"])
         text = re.sub(r"\b\d\d-[a-z-]+(?:\.ipynb)?|\b(?:19|20)\d\d\b|per 100,000", "", text)
         assert not re.findall(r"\d", text), text
+
+
+def test_outputs_show_pseudonyms_not_handles() -> None:
+    """No notebook output shows a commenter's published handle; the pseudonyms are shown instead."""
+    comments = (Path(__file__).resolve().parents[1] / "data" / "processed" / "comments.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(comments)))
+    outputs = "".join(json.dumps(c["outputs"]) for p in NOTEBOOKS for c in _cells(p, "code"))
+    assert rows and all(r["author"] not in outputs for r in rows)
+    assert all(r["pseudonym"] in outputs for r in rows)
