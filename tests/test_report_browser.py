@@ -11,13 +11,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.report import build_report
+from tests.browser_support import drawn_figures, launch_chromium, needs_chromium, open_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="browser tests need Debian chromium at /usr/bin/chromium"
-)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = needs_chromium
 HOSTILE = [
     "<script>window.__pwned=1</script>",
     '<img src=x onerror="window.__pwned=1">',
@@ -88,28 +84,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def browser() -> Any:
     """A headless Debian Chromium driven by playwright."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
-
-
-def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
-    """Open path over file:// recording every request URL and every console/page error."""
-    page = browser.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(path.as_uri(), wait_until="load")
-    return page, requests, errors
-
-
-def drawn_figures(page: Any) -> int:
-    """Number of plotly figures that actually drew an SVG."""
-    return page.locator(".js-plotly-plot:has(svg.main-svg)").count()
 
 
 def test_pages_render_offline(built: dict[str, Any], browser: Any) -> None:

@@ -1,0 +1,205 @@
+"""The real report built from a dystonia page whose comments carry markup: inert, escaped, pseudonymous."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analysis.extract import extract_page
+from tests.browser_support import (
+    LIVE_MARKUP_JS,
+    LOCAL_SCHEMES,
+    NO_LIVE_MARKUP,
+    drawn_figures,
+    launch_chromium,
+    needs_chromium,
+    open_page,
+)
+from tests.conftest import PROJECT_ROOT, RAW_PAGE
+
+pytestmark = needs_chromium
+
+HOSTILE_HANDLE = '<b onmouseover="window.__pwned=1">eve</b>'
+HANDLES = [HOSTILE_HANDLE, "mallory.the.commenter", "trudy-intruder"]
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    '<a href="javascript:window.__pwned=1">click</a>',
+]
+# Each hostile string sits in a sentence about a topic the page does not cover, so 04-page-feedback quotes it.
+TEXTS = [
+    f"I was 2 months pregnant {HOSTILE[0]} when my right hand started to shake.",
+    f"My father was in hospital for years {HOSTILE[1]} and had a tube fitted.",
+    f"Nobody I know had ever heard of dystonia {HOSTILE[2]} before this year.",
+]
+PSEUDONYMS = ["Commenter A", "Commenter B", "Commenter C"]
+SAID_ON = re.compile(r"^\S.* said on (?P<date>\d{1,2} [A-Za-z]+ \d{4})$")
+BUILD_TIMEOUT = 900  # the five real notebooks re-run (~30 s alone; much longer on a busy 2-CPU machine)
+
+
+def hostile_variant(folder: Path) -> Path:
+    """Write the dystonia page with its three comments' handles and texts replaced by hostile ones."""
+    lines = RAW_PAGE.read_text(encoding="utf-8").split("\n")
+    heads = [i for i, line in enumerate(lines) if SAID_ON.match(line)]
+    assert len(heads) == 3 and sum("The 3 comments posted" in line for line in lines) == 1
+    for i, handle, text in zip(heads, HANDLES, TEXTS, strict=True):
+        lines[i] = f"{handle} said on {SAID_ON.match(lines[i])['date']}"
+        body = [k for k in range(i + 1, i + 4) if lines[k].strip()]
+        assert len(body) == 1 and lines[body[0] + 2].startswith("Report this content"), lines[i:i + 5]
+        lines[body[0]] = text
+    path = folder / "nhs-choices-dystonia-hostile.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def handle_forms(handle: str) -> list[str]:
+    """A handle as it could be written into a page or CSV: raw, HTML-escaped, JSON- or CSV-quoted."""
+    forms = {handle, html.escape(handle), html.escape(handle, quote=False), json.dumps(handle)[1:-1],
+             handle.replace('"', '""'), json.dumps(handle).replace("<", "\\u003c").replace(">", "\\u003e")[1:-1]}
+    return sorted(forms)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real report (every committed notebook re-run) for the hostile page, as `make report` does."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    page = hostile_variant(tmp)
+    comments = extract_page(page)["comments"]
+    assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
+    out = tmp / "report"
+    cmd = [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out), "--force"]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """A headless Debian Chromium driven by playwright."""
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def published(out: Path) -> list[Path]:
+    """Every file a reader of the report gets: the pages and the data CSVs."""
+    return sorted(out.glob("*.html")) + sorted((out / "data").glob("*.csv"))
+
+
+def test_comments_csv_is_pseudonymous(report: Path) -> None:
+    """data/comments.csv has no author column; commenters are pseudonyms; the texts are kept verbatim."""
+    with (report / "data" / "comments.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and "author" not in rows[0]
+    assert [r["pseudonym"] for r in rows] == PSEUDONYMS
+    assert [r["text"] for r in rows] == TEXTS
+
+
+def test_handles_are_never_published(report: Path) -> None:
+    """No published handle, in any encoding, appears in any page or CSV of the report."""
+    files = published(report)
+    notebooks = list((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    assert len([p for p in files if p.suffix == ".html"]) == len(notebooks) + 1, files  # the pages and index.html
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for handle in HANDLES:
+            for form in handle_forms(handle):
+                assert form not in text, (path.name, form)
+        assert "onmouseover" not in text.lower(), path.name
+
+
+# Plotly throttles hovers (50 ms apart), so wait between points; return, per chart, how many points showed a label.
+HOVER_EVERY_POINT_JS = """async () => {
+    const labelled = [];
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        let labels = 0;
+        for (const [curve, trace] of gd._fullData.entries()) {
+            const subplot = trace.xaxis && trace.yaxis ? trace.xaxis + trace.yaxis : undefined;
+            const n = Math.max(...['x', 'y', 'labels', 'values'].map(k => (trace[k] || []).length));
+            for (let i = 0; i < n; i++) {
+                Plotly.Fx.hover(gd, [{curveNumber: curve, pointNumber: i}], subplot);
+                await new Promise(resolve => setTimeout(resolve, 60));
+                labels += gd.querySelector('.hoverlayer .hovertext') ? 1 : 0;
+            }
+        }
+        Plotly.Fx.unhover(gd);
+        labelled.push(labels);
+    }
+    return labelled;
+}"""
+# Synthetic mouse-overs on everything outside the charts (plotly wants real events): fires any inline handler.
+MOUSEOVER_ALL_JS = """() => {
+    const outside = [...document.querySelectorAll('body *')].filter(e => !e.closest('.js-plotly-plot'));
+    for (const e of outside) {
+        for (const type of ['mouseover', 'mouseenter', 'mousemove']) {
+            e.dispatchEvent(new MouseEvent(type, {bubbles: true}));
+        }
+    }
+    return outside.length;
+}"""
+
+
+def hover_everywhere(page: Any) -> list[int]:
+    """Hover over every chart (mouse moves over a grid, then every point) and every other element; return labels per chart."""
+    page.set_viewport_size({"width": 1280, "height": 1200})  # the tallest chart's plot area fits on screen
+    for area in page.locator(".js-plotly-plot .nsewdrag").all():
+        area.scroll_into_view_if_needed()
+        box = area.bounding_box()
+        assert box is not None
+        for fx in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95):
+            for fy in (0.1, 0.5, 0.9):
+                page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=2)
+    for cell in page.locator("td").filter(has_text="__pwned").all():
+        cell.hover(timeout=10_000)
+    labels = page.evaluate(HOVER_EVERY_POINT_JS)
+    assert page.evaluate(MOUSEOVER_ALL_JS) > 0
+    return labels
+
+
+def test_pages_are_inert_and_offline(report: Path, browser: Any) -> None:
+    """Every page loads only local files, logs no errors, draws its charts, and nothing hostile runs."""
+    for path in sorted(report.glob("*.html")):
+        page, requests, errors = open_page(browser, path)
+        try:
+            expected = page.locator(".dfx-plotly-figure").count()
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {expected}", timeout=30_000)
+            assert drawn_figures(page) == expected, path.name
+            assert page.evaluate("typeof window.__pwned") == "undefined", path.name
+            labelled = hover_everywhere(page)
+            assert len(labelled) == expected and all(labelled), (path.name, labelled)  # every chart hovered
+            page.wait_for_timeout(200)
+            assert page.evaluate("typeof window.__pwned") == "undefined", path.name
+            assert page.evaluate(LIVE_MARKUP_JS) == NO_LIVE_MARKUP, path.name
+            assert errors == [], (path.name, errors)
+            assert requests and all(u.startswith(LOCAL_SCHEMES) for u in requests), (path.name, requests)
+            shown = page.locator("body").inner_text()
+            for handle in HANDLES:
+                assert handle not in shown and html.escape(handle) not in shown, (path.name, handle)
+        finally:
+            page.close()
+
+
+def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
+    """04-page-feedback quotes each hostile comment as literal, visible text in a table cell."""
+    page, _, errors = open_page(browser, report / "04-page-feedback.html")
+    try:
+        cells = [c.inner_text() for c in page.locator("table.dataframe td").all()]
+        for text in TEXTS:
+            assert text in cells, text
+        shown = page.locator("body").inner_text()
+        for hostile in HOSTILE:
+            assert hostile in shown, hostile
+        for pseudonym in PSEUDONYMS:
+            assert pseudonym in shown, pseudonym
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert errors == []
+    finally:
+        page.close()
