@@ -157,13 +157,15 @@ def machine() -> str:
 def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: str | None) -> str:
     """Run all measurements and return the markdown report."""
     t0 = time.perf_counter()
-    full = report.build_report(page, out, notebooks, force=True, jobs=jobs, as_of=as_of)
+    full = report.build_report(page, out, notebooks, force=True, jobs=jobs, as_of=as_of,
+                               index_content=report.page_index_content)
     full_s = time.perf_counter() - t0
     if not full.ok:
         raise RuntimeError(f"report build failed: {[f.error for f in full.failures]}")
     for _attempt in range(2):  # a second try if inputs were edited while (a) ran
         t0 = time.perf_counter()
-        noop = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of)
+        noop = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of,
+                                   index_content=report.page_index_content)
         noop_s = time.perf_counter() - t0
         if not noop.ran:
             break

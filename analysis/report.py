@@ -512,11 +512,11 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the 'report' sub-command to an argparse subparsers object."""
     parser = subparsers.add_parser("report", help="build the HTML report from the notebooks")
     _add_report_arguments(parser)
-    parser.set_defaults(func=lambda args: run_report(args, index_content=_page_index_content))
+    parser.set_defaults(func=lambda args: run_report(args, index_content=page_index_content))
     return parser
 
 
-def _page_index_content(page: Path, data_dir: Path, as_of: str) -> tuple[Sequence[tuple[str, str]], Sequence[str]]:
+def page_index_content(page: Path, data_dir: Path, as_of: str) -> tuple[Sequence[tuple[str, str]], Sequence[str]]:
     """Import the (pandas-heavy) index builder only when the index must be rebuilt."""
     from analysis.report_content import index_content
 
