@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.paths import PROJECT_ROOT
-from analysis.schemas import SCHEMAS
+from analysis.schemas import DERIVED_SCHEMAS, SCHEMAS
 
 DICTIONARY_PATH = PROJECT_ROOT / "docs" / "data-dictionary.md"
 TABLE_PURPOSE = {
@@ -18,6 +18,7 @@ TABLE_PURPOSE = {
     "ratings": "The ratings block: count, average (if shown) and per-label breakdown.",
     "comments": "Readers' comments: author, pseudonym, date and text (unverified personal views).",
     "numbers": "The ledger: every number on the page and the field that accounts for it.",
+    "summary": "The key numbers with their bounds, and what this project derives from them (rates, shares, people).",
 }
 
 
@@ -30,7 +31,7 @@ def dictionary_markdown() -> str:
         "Every table is a CSV in `data/processed/` (UTF-8, ISO 8601 dates, empty cell = missing).",
         "",
     ]
-    for name, schema in SCHEMAS.items():
+    for name, schema in (SCHEMAS | DERIVED_SCHEMAS).items():
         out += [f"## `{name}.csv`", "", TABLE_PURPOSE[name], "", "| column | type | missing allowed | meaning |", "|---|---|---|---|"]
         for col, spec in schema.columns.items():
             out.append(f"| `{col}` | {spec.dtype} | {'yes' if spec.nullable else 'no'} | {spec.description} |")

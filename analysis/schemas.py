@@ -137,7 +137,7 @@ COMMENTS = DataFrameSchema(
         "header_line": _c(int, "Line of '<name> said on <date>'.", checks=Check.ge(1)),
         "text_line_start": _c(int, "First line of the comment text.", checks=Check.ge(1)),
         "text_line_end": _c(int, "Last line of the comment text.", checks=Check.ge(1)),
-        "text": _c(str, "Comment text verbatim (untrusted: escape before any HTML)."),
+        "text": _c(str, "Comment text verbatim, runs of spaces collapsed (untrusted: escape before any HTML)."),
         "report_id": _c(str, "Comment id from screen-reader text, where shown.", nullable=True),
     },
     strict=True, ordered=True, name="comments",
@@ -159,4 +159,23 @@ SCHEMAS: dict[str, DataFrameSchema] = {
     "page": PAGE, "ratings": RATINGS, "comments": COMMENTS, "numbers": NUMBERS,
 }  # fmt: skip
 
-__all__ = ["SCHEMAS", "pa"]
+SUMMARY = DataFrameSchema(
+    {
+        "statistic": _c(str, "What the row states.", unique=True),
+        "value": _c(float, "The figure; missing for a range or a value the page does not show.", nullable=True),
+        "lower": _c(float, "Lower bound, where the wording or the derivation gives one.", nullable=True),
+        "upper": _c(float, "Upper bound, where the wording or the derivation gives one.", nullable=True),
+        "kind": _c(str, "exact, lower_bound, approximate, range or missing.", checks=Check.isin(KINDS + ["missing"])),
+        "unit": _c(str, "Unit of value, lower and upper."),
+        "origin": _c(str, "page (stated), derived (computed by this project) or missing.", checks=Check.isin(["page", "derived", "missing", "stated"])),
+        "how": _c(str, "Where on the page, or how it was derived.", nullable=True),
+        "source": _c(str, "The page, or the publication a derivation uses."),
+    },
+    checks=[Check(_bounds_consistent, error="lower <= value <= upper")],
+    strict=True, ordered=True, name="summary",
+)  # fmt: skip
+
+# Tables derived from the extracted ones (written by `python -m analysis summary`).
+DERIVED_SCHEMAS: dict[str, DataFrameSchema] = {"summary": SUMMARY}
+
+__all__ = ["DERIVED_SCHEMAS", "SCHEMAS", "pa"]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis.load import fact
 from analysis.reference import per_100k, uk_population_2013
+from analysis.schemas import SUMMARY
 
 COLUMNS = ["statistic", "value", "lower", "upper", "kind", "unit", "origin", "how", "source"]
 
@@ -94,4 +95,4 @@ def summary_table(tables: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("value", "lower", "upper"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
-    return df
+    return SUMMARY.validate(df)

@@ -1,0 +1,73 @@
+"""The summary statistics table carries the page's bounds through every derivation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from analysis.extract import read_tables
+from analysis.load import fact, page_tables
+from analysis.paths import PROCESSED_DIR, as_of
+from analysis.reference import uk_population_2013
+from analysis.report_content import key_number_text
+from analysis.summary import summary_table
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    """The dystonia page's tables."""
+    return page_tables()
+
+
+@pytest.fixture(scope="module")
+def summary(tables) -> pd.DataFrame:
+    """The summary table, indexed by statistic."""
+    return summary_table(tables, as_of()).set_index("statistic")
+
+
+def test_rate_is_a_lower_bound_from_the_page_and_ons(tables, summary) -> None:
+    """The rate per 100,000 is the page's lower bound over the ONS population, and stays a lower bound."""
+    row = summary.loc["People affected per 100,000 UK population (2013)"]
+    population, _ = uk_population_2013()
+    assert row["kind"] == "lower_bound" and pd.isna(row["upper"])
+    assert row["lower"] == pytest.approx(fact(tables["facts"], "uk_prevalence")["lower"] / population * 100_000)
+
+
+def test_remission_range_carried_to_people(tables, summary) -> None:
+    """Around 5-10% of at least 70,000 becomes a range of people, never one number."""
+    row = summary.loc["People with total remission, out of the counted cases"]
+    uk, rem = fact(tables["facts"], "uk_prevalence"), fact(tables["facts"], "total_remission")
+    assert row["kind"] == "range" and pd.isna(row["value"])
+    assert (row["lower"], row["upper"]) == (uk["lower"] * rem["lower"] / 100, uk["lower"] * rem["upper"] / 100)
+    assert key_number_text(row).endswith(" people (range)")
+
+
+def test_focal_and_other_types_are_one_sided(summary) -> None:
+    """Focal is at least about the share; all other types together at most about the rest."""
+    focal, other = summary.loc["Cases that are focal dystonia"], summary.loc["Cases of all other types together"]
+    assert pd.notna(focal["lower"]) and pd.isna(focal["upper"])
+    assert pd.isna(other["lower"]) and other["upper"] == 100 - focal["lower"]
+
+
+def test_missing_average_stays_missing(summary) -> None:
+    """The page shows no average rating: the summary says missing, never zero."""
+    row = summary.loc["Average rating"]
+    assert pd.isna(row["value"]) and row["kind"] == "missing" and "no average" in row["how"]
+
+
+def test_overdue_depends_on_the_as_of_parameter_only(tables) -> None:
+    """The review's overdue days follow the as-of date given, not the clock."""
+    a = summary_table(tables, date(2016, 6, 19)).set_index("statistic")
+    overdue = [s for s in a.index if s.startswith("Days the review is overdue")]
+    assert a.loc[overdue[0], "value"] == 366
+
+
+def test_committed_summary_matches_a_rebuild(tables) -> None:
+    """data/processed/summary.csv is what summary_table gives for the default as-of date."""
+    committed = pd.read_csv(PROCESSED_DIR / "summary.csv")
+    rebuilt = summary_table(tables, as_of())
+    pd.testing.assert_frame_equal(committed[["statistic", "kind", "origin"]], rebuilt[["statistic", "kind", "origin"]])
+    pd.testing.assert_series_equal(committed["lower"], rebuilt["lower"], check_exact=False)
+    assert read_tables(PROCESSED_DIR)["facts"].shape[0] == tables["facts"].shape[0]
