@@ -147,7 +147,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         (tmp / "settings" / name).write_text(json.dumps(values), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     lab = Lab(f"http://127.0.0.1:{port}", token, tmp / "lab.log",
-              {n: (NOTEBOOK_DIR / n).read_bytes() for n in NOTEBOOKS}, sorted(os.listdir(NOTEBOOK_DIR)))
+              {n: (NOTEBOOK_DIR / n).read_bytes() for n in NOTEBOOKS}, sorted(set(os.listdir(NOTEBOOK_DIR)) - {".ipynb_checkpoints"}))
     with lab.log.open("wb") as log:
         proc = subprocess.Popen(lab_command(port, token, tmp), cwd=tmp, env=lab_env(tmp),
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
@@ -208,7 +208,9 @@ def test_opening_left_notebooks_untouched(lab: Lab) -> None:
     time.sleep(1)
     for name, data in lab.before.items():
         assert (NOTEBOOK_DIR / name).read_bytes() == data, f"{name} was modified on disk"
-    assert sorted(os.listdir(NOTEBOOK_DIR)) == lab.listing
+    # JupyterLab keeps a checkpoint of each opened notebook in .ipynb_checkpoints/, which git ignores.
+    assert sorted(set(os.listdir(NOTEBOOK_DIR)) - {".ipynb_checkpoints"}) == lab.listing
+    assert ".ipynb_checkpoints/" in (PROJECT_ROOT / ".gitignore").read_text()
     assert not (PROJECT_ROOT / ".virtual_documents").exists()
     for model in api(lab, "/api/contents/notebooks")["content"]:
         if model["name"] in lab.before:
