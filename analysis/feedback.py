@@ -44,3 +44,16 @@ def page_body_text(path=None) -> str:
         if text.endswith((".", ":", "?")) or line.strip().startswith("\u2022"):
             lines.append(text)
     return "\n".join(lines)
+
+
+def ratings_statement(ratings: pd.DataFrame) -> str:
+    """Say what the ratings block lets a reader conclude, without inventing an average."""
+    count = ratings.loc[ratings["metric"] == "ratings_count", "value"]
+    if count.empty:
+        return "The saved text shows **no ratings block**: the number of ratings is missing."
+    shown = ratings[(ratings["metric"] != "ratings_count") & (ratings["status"] != "missing")]
+    if shown.empty:
+        return (f"**{count.iloc[0]:,.0f} ratings**, with no average and no breakdown in the saved text: the count "
+                "says how many readers rated the page, not how helpful they found it.")
+    derived = " (a mean computed from the breakdown is marked *derived*)" if (shown["status"] == "derived").any() else ""
+    return f"**{count.iloc[0]:,.0f} ratings**, with the average or breakdown the page shows{derived}."

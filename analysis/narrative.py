@@ -42,4 +42,4 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     for col in ("value", "lower", "upper"):
         out[col] = [_readable(v) for v in out[col]]
     out.loc[out["kind"] == "missing", "value"] = "missing"
-    return out[["statistic", "value", "lower", "upper", "kind", "unit", "origin", "how"]]
+    return out[["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how"]]

@@ -19,7 +19,7 @@ def key_number_text(row: pd.Series) -> str:
     if row["kind"] == "missing":
         return f"missing: {row['how']}"
     if row["kind"] == "range":
-        return f"{lower} to {upper}{unit} (range)"
+        return f"{row['qualifier'] or ''} {lower} to {upper}{unit} (range)".lstrip()
     if row["kind"] == "lower_bound":
         return f"at least {lower}{unit} (lower bound)"
     if row["kind"] == "approximate":

@@ -166,6 +166,7 @@ SUMMARY = DataFrameSchema(
         "lower": _c(float, "Lower bound, where the wording or the derivation gives one.", nullable=True),
         "upper": _c(float, "Upper bound, where the wording or the derivation gives one.", nullable=True),
         "kind": _c(str, "exact, lower_bound, approximate, range or missing.", checks=Check.isin(KINDS + ["missing"])),
+        "qualifier": _c(str, "The page's qualifier as written, for figures the page states ('at least', 'around').", nullable=True),
         "unit": _c(str, "Unit of value, lower and upper."),
         "origin": _c(str, "page (stated), derived (computed by this project) or missing.", checks=Check.isin(["page", "derived", "missing", "stated"])),
         "how": _c(str, "Where on the page, or how it was derived.", nullable=True),

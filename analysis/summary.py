@@ -10,17 +10,19 @@ from analysis.load import fact
 from analysis.reference import per_100k, uk_population_2013
 from analysis.schemas import SUMMARY
 
-COLUMNS = ["statistic", "value", "lower", "upper", "kind", "unit", "origin", "how", "source"]
+COLUMNS = ["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how", "source"]
 
 
-def _row(statistic: str, value, lower, upper, kind: str, unit: str, origin: str, how: str, source: str) -> dict:
+def _row(statistic: str, value, lower, upper, kind: str, unit: str, origin: str, how: str, source: str, qualifier: str = "") -> dict:
     """Return one summary row."""
-    return dict(zip(COLUMNS, [statistic, value, lower, upper, kind, unit, origin, how, source], strict=True))
+    values = [statistic, value, lower, upper, kind, qualifier, unit, origin, how, source]
+    return dict(zip(COLUMNS, values, strict=True))
 
 
 def _page_row(f: pd.Series, statistic: str) -> dict:
     """Return a summary row that restates a page fact with its bounds."""
-    return _row(statistic, f["value"], f["lower"], f["upper"], f["kind"], f["unit"], "page", f"'{f['qualifier'] or 'as stated'}' on line {f['line']}", f["source"])
+    how = f"'{f['qualifier'] or 'as stated'}' on line {f['line']}"
+    return _row(statistic, f["value"], f["lower"], f["upper"], f["kind"], f["unit"], "page", how, f["source"], f["qualifier"] or "")
 
 
 def prevalence_rows(facts: pd.DataFrame) -> list[dict]:

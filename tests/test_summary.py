@@ -71,3 +71,12 @@ def test_committed_summary_matches_a_rebuild(tables) -> None:
     pd.testing.assert_frame_equal(committed[["statistic", "kind", "origin"]], rebuilt[["statistic", "kind", "origin"]])
     pd.testing.assert_series_equal(committed["lower"], rebuilt["lower"], check_exact=False)
     assert read_tables(PROCESSED_DIR)["facts"].shape[0] == tables["facts"].shape[0]
+
+
+def test_ratings_statement_never_invents_an_average(tables) -> None:
+    """The ratings sentence gives the count and says the average is absent; no ratings block says so."""
+    from analysis.feedback import ratings_statement
+
+    text = ratings_statement(tables["ratings"])
+    assert "87 ratings" in text and "no average" in text
+    assert "no ratings block" in ratings_statement(tables["ratings"].iloc[0:0])
