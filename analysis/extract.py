@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.errors
+from dateutil.relativedelta import relativedelta
 
 from analysis import dystonia, template
 from analysis.coverage import check_coverage, not_statistic_claims, number_ledger
@@ -69,7 +70,8 @@ def page_row(page: PageText, topic: str | None, title: str | None, reviews: list
     own = next((r for r in reviews if r["what"] == "page"), {})
     media = next((r for r in reviews if r["what"] == "media"), {})
     last, due = own.get("last_reviewed"), own.get("next_review_due")
-    months = (due.year - last.year) * 12 + (due.month - last.month) if last and due else None
+    gap = relativedelta(due, last) if last and due else None
+    months = gap.years * 12 + gap.months if gap else None  # whole months
     return {
         "source_file": page.name, "sha256": page.sha256, "was_html": page.was_html, "topic": topic, "title": title,
         "last_reviewed": last, "next_review_due": due, "review_interval_months": months,
