@@ -94,7 +94,7 @@ def _extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read one page and return its validated tables, keyed by table name."""
     page = read_page(path)
     verify_checksum(page)
-    topic, title, _ = template.page_topic(page)
+    topic, title = template.page_topic(page)
     reviews = template.review_dates(page)
     rating = template.ratings(page)
     comment, stated = template.comments(page)

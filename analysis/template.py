@@ -55,21 +55,21 @@ def _parse_dmonthy(page: PageText, line: int, fieldname: str, text: str) -> date
         raise PageError(page.name, line, fieldname, f"impossible date {text!r} ({exc})") from None
 
 
-def page_topic(page: PageText) -> tuple[str | None, str | None, Claim | None]:
+def page_topic(page: PageText) -> tuple[str | None, str | None]:
     """Return (topic, title) from "Find and choose services for X" or the heading line."""
     for line in page.lines:
         if m := SERVICES.match(line.strip()):
-            return m.group("topic").strip(), None, None
+            return m.group("topic").strip(), None
     first = next((line.strip() for line in page.lines if line.strip()), "")
     nearby = [line.strip() for line in page.lines[:12]]
     if "Share:" in nearby or any(line.startswith("\u2022") for line in nearby):
-        return first.split(" - ")[0].strip(), first, None
+        return first.split(" - ")[0].strip(), first
     # A page cut short loses its closing "Find and choose services" line: fall back on its section headings.
     named = Counter(m.group("topic").lower() for line in page.lines if (m := SECTION_HEADING.match(line.strip())))
     if named:
         topic = named.most_common(1)[0][0]
-        return topic[0].upper() + topic[1:], None, None
-    return None, None, None
+        return topic[0].upper() + topic[1:], None
+    return None, None
 
 
 def review_dates(page: PageText) -> Extracted:
