@@ -1,0 +1,70 @@
+"""Tests for analysis.comment_numbers: ages, durations and years, on the real comments and hard cases."""
+
+from __future__ import annotations
+
+from analysis import comment_numbers as cn
+from analysis import comment_people as cp
+from tests.comment_support import BRUMMY40, MORBITZ1, PAULINE15, numbers
+
+# ---------------------------------------------------------------------------- the real comments
+
+
+def test_morbitz1_numbers() -> None:
+    """Age at onset 27, two months pregnant, a 1-year-old daughter; nothing else."""
+    found = cn.number_mentions(MORBITZ1)
+    assert [(n.value, n.kind, n.unit) for n in found] == [
+        (2, "pregnancy_months", "months"),
+        (27, "age_at_onset", "years"),
+        (1, "age_of_other", "years"),
+    ]
+    onset = found[1]
+    assert onset.text == "age of 27 year old" == MORBITZ1[onset.start:onset.end]
+    assert onset.subject == "self"
+    assert isinstance(onset.value, int)
+    assert found[2].subject == "daughter"
+
+
+def test_brummy40_numbers() -> None:
+    """27 years' duration and the years 1974 and 2001; "when I was a child" is no age."""
+    assert numbers(BRUMMY40) == [(27, "duration_years"), (1974, "calendar_year"),
+                                 (2001, "calendar_year")]
+
+
+def test_pauline15_numbers() -> None:
+    """"40 years ago" is the only number; "this year" and "many years" carry none."""
+    found = cn.number_mentions(PAULINE15)
+    assert [(n.value, n.kind, n.text) for n in found] == [(40, "years_ago", "40 years ago")]
+
+
+# ---------------------------------------------------------------------------- hard cases
+
+
+def test_two_ages_in_one_comment() -> None:
+    """Two ages, each with its own person and kind."""
+    text = "I was diagnosed at the age of 35, and my son was diagnosed when he was 12."
+    found = cn.number_mentions(text)
+    assert [(n.value, n.kind, n.subject) for n in found] == [
+        (35, "age_at_diagnosis", "self"), (12, "age_at_diagnosis", "son"),
+    ]
+
+
+def test_current_age_and_onset_age_are_told_apart() -> None:
+    """"a 35 year old mum" is a current age; "started at 30" is the age at onset."""
+    text = "I am a 35 year old mum and my spasmodic torticollis started at 30."
+    assert [(n.value, n.kind, n.subject) for n in cn.number_mentions(text)] == [
+        (35, "age", "self"), (30, "age_at_onset", "self"),
+    ]
+    assert cp.affected_person(text).affected == "self"
+
+
+def test_a_year_and_counts_are_not_ages() -> None:
+    """2010 is a calendar year; "3 children" and "1 in 4" are not ages at all."""
+    text = ("In 2010 I was told I had writer's cramp. I have 3 children and there is a 1 in 4 chance "
+            "they inherit it.")
+    assert numbers(text) == [(2010, "calendar_year")]
+
+
+def test_number_words_are_read() -> None:
+    """Number words count like digits."""
+    assert numbers("I have lived with it for twenty-five years.") == [(25, "duration_years")]
+    assert cn.parse_number("forty") == 40
