@@ -2,25 +2,47 @@
 
 Every function takes data (DataFrames, rows or values) and returns a themed go.Figure; no I/O.
 No figure is typed here: numbers come from the data passed in. Text that could come from users
-goes through `safe_text`/`wrap_safe` before it reaches titles, labels or hover text.
+goes through `safe_text`/`wrap_safe` before it reaches titles, labels or hover text. The marks
+(arrows, bands, dots) and formatting helpers they are drawn with live in analysis.chart_marks.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.chart_marks import (
+    add_share_bars,
+    category_axis,
+    category_label,
+    cell_text,
+    estimate_traces,
+    fact_label,
+    finite,
+    fuzzy_band,
+    hover_fact,
+    hover_text,
+    interval,
+    omitted_note,
+    open_ended,
+    records,
+    require_columns,
+    rounding_halfwidth,
+    rows_px,
+    single_unit,
+    sources,
+    three_sig,
+    value_spread,
+)
 from analysis.theme import (
     COMMENT_COLOUR,
     DERIVED_COLOUR,
     NOTE_SIZE,
     PAGE_COLOUR,
-    PUBLISHED_COLOUR,
     SCHEMATIC_COLOUR,
     apply_theme,
     format_number,
@@ -43,249 +65,41 @@ EVENT_COLUMNS = ("date", "label", "kind")
 EVENT_KINDS = ("comment", "page")
 
 OPEN_END_FACTOR = 1.5  # open-ended arrows run this far past the largest value (layout, not data)
-LABEL_WRAP = 38
-HOVER_WRAP = 70
-ROW_PX = 56  # minimum plot height per category row
-LINE_PX = 17  # extra height per wrapped label line
 PLOT_PX = 300  # plot-area height of charts without category rows
 SCHEMATIC_POINTS = 41
 PANEL_GAP_PX = 90
 
 
-def _finite(value: object) -> bool:
-    """True when value is a real, finite number (not None, NaN or inf)."""
-    try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: object) -> str:
-    """A cell as text, with missing values as the empty string."""
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise ValueError naming any required column missing from df."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}")
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows of df as dicts, in order."""
-    return df.to_dict("records")
-
-
-def _hover(*parts: object) -> str:
-    """Hover text: non-empty parts escaped, wrapped and joined with line breaks."""
-    return "<br>".join(wrap_safe(_text(p), HOVER_WRAP) for p in parts if _text(p))
-
-
-def _label(text: str) -> str:
-    """A category label, escaped and wrapped."""
-    return wrap_safe(text, LABEL_WRAP)
-
-
-def _sources(*frames: pd.DataFrame | None) -> str:
-    """Distinct `source` values across frames, in order of first appearance."""
-    seen: list[str] = []
-    for frame in frames:
-        if frame is None or "source" not in frame.columns:
-            continue
-        for source in frame["source"]:
-            if _text(source) and _text(source) not in seen:
-                seen.append(_text(source))
-    return "; ".join(seen)
-
-
-def _three_sig(value: float) -> str:
-    """A derived value rounded to three significant figures for display."""
-    if value == 0:
-        return "0"
-    digits = 2 - int(math.floor(math.log10(abs(value))))
-    return format_number(round(value, digits))
-
-
-def rounding_halfwidth(value: float) -> float:
-    """Half the rounding step implied by a number as written (90 -> 5, 70000 -> 5000, 16.43 -> 0.005)."""
-    if not _finite(value) or value == 0:
-        return math.nan
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return float(Decimal(10) ** exponent) / 2  # type: ignore[operator]
-
-
-def _usable(value: object, positive_only: bool) -> bool:
-    """A finite number, and positive when required (log axes)."""
-    return _finite(value) and (not positive_only or float(value) > 0)  # type: ignore[arg-type]
-
-
-def _open_ended(category: str, bound: float, end: float, colour: str, label: str,
-                hover: str, name: str, showlegend: bool = True) -> go.Scatter:
-    """A bound drawn as a tick at `bound` and a dotted arrow towards `end` (open-ended)."""
-    direction = "right" if end > bound else "left"
-    return go.Scatter(
-        x=[bound, end], y=[category, category], mode="lines+markers+text", name=name,
-        legendgroup=name, showlegend=showlegend, cliponaxis=False,
-        line={"color": colour, "width": 3, "dash": "dot"},
-        marker={"symbol": ["line-ns-open", f"triangle-{direction}"], "size": [24, 14],
-                "color": colour, "line": {"color": colour, "width": 3}},
-        text=[safe_text(label), ""], textposition="top center",
-        textfont={"color": colour, "size": NOTE_SIZE + 1},
-        hovertext=[hover, hover], hoverinfo="text",
-    )
-
-
-def _interval(category: str, lower: float, upper: float, colour: str, hover: str,
-              name: str, showlegend: bool = True) -> go.Scatter:
-    """A range drawn as a thick translucent band from lower to upper, with end ticks."""
-    return go.Scatter(
-        x=[lower, upper], y=[category, category], mode="lines+markers", name=name,
-        legendgroup=name, showlegend=showlegend, cliponaxis=False,
-        line={"color": rgba(colour, 0.45), "width": 14},
-        marker={"symbol": "line-ns-open", "size": 24, "color": colour,
-                "line": {"color": colour, "width": 3}},
-        hovertext=[hover, hover], hoverinfo="text",
-    )
-
-
-def _point(category: str, value: float, colour: str, hover: str, name: str,
-           ci: tuple[float, float] | None, is_verified: bool, showlegend: bool) -> go.Scatter:
-    """An estimate as a dot, with asymmetric error bars when a CI is given."""
-    error = None
-    if ci is not None:
-        error = {"type": "data", "symmetric": False, "array": [ci[1] - value],
-                 "arrayminus": [value - ci[0]], "color": colour, "thickness": 2, "width": 6}
-    return go.Scatter(
-        x=[value], y=[category], mode="markers", name=name, legendgroup=name,
-        showlegend=showlegend, error_x=error, cliponaxis=False,
-        marker={"symbol": "circle" if is_verified else "circle-open", "size": 11,
-                "color": colour, "line": {"color": colour, "width": 2}},
-        hovertext=[hover], hoverinfo="text",
-    )
-
-
-def _estimate_traces(rows: pd.DataFrame, cols: tuple[str, str, str], unit: str,
-                     positive_only: bool = False) -> tuple[list[go.Scatter], list[str], list[str]]:
-    """Dots with CIs, or ranges, for reference rows; returns traces, categories, omitted rows."""
-    traces: list[go.Scatter] = []
-    categories: list[str] = []
-    omitted: list[str] = []
-    shown: set[str] = set()
-    for row in _records(rows):
-        value, lower, upper = (row.get(c) for c in cols)
-        point = float(value) if _usable(value, positive_only) else None  # type: ignore[arg-type]
-        ok_ci = _usable(lower, positive_only) and _usable(upper, positive_only)
-        ci = (float(lower), float(upper)) if ok_ci else None  # type: ignore[arg-type]
-        if point is None and ci is None:
-            omitted.append(_text(row.get("figure")))
-            continue
-        verified = bool(row.get("is_verified", True))
-        derived = _text(row.get("kind")) == "derived"
-        colour = DERIVED_COLOUR if derived else PUBLISHED_COLOUR
-        ci_text = f"{format_number(ci[0])}-{format_number(ci[1])}" if ci else ""
-        if point is None:
-            form, numbers = "range, no point estimate", f"range {ci_text} {unit}"
-        else:
-            form = "estimate with 95% CI" if ci else "estimate, no CI reported"
-            numbers = f"{format_number(point)} {unit}" + (f" (95% CI {ci_text})" if ci else "")
-        name = f"{'Derived from published figures' if derived else 'Published'}: {form}"
-        name += "" if verified else " (recalled, not verified)"
-        category = _label(_text(row.get("figure")))
-        doi = _text(row.get("doi"))
-        hover = _hover(row.get("figure"), numbers, row.get("population"), row.get("year"),
-                       row.get("source"), f"doi:{doi}" if doi else "",
-                       "Verified against a quoted passage" if verified else "Recalled, not verified")
-        if point is None:
-            traces.append(_interval(category, ci[0], ci[1], colour, hover, name,  # type: ignore[index]
-                                    name not in shown))
-        else:
-            traces.append(_point(category, point, colour, hover, name, ci, verified,
-                                 name not in shown))
-        shown.add(name)
-        categories.append(category)
-    return traces, categories, omitted
-
-
-def _spread(values: Sequence[float], fmt: Callable[[float], str] = format_number) -> str:
-    """'min-max' of values, or the single value when they are all equal."""
-    low, high = fmt(min(values)), fmt(max(values))
-    return low if low == high else f"{low}-{high}"
-
-
-def _omitted_note(omitted: Sequence[str]) -> str:
-    """Caption sentence listing rows left out because they have no usable value."""
-    if not omitted:
-        return ""
-    return " Not shown (no usable value): " + "; ".join(omitted) + "."
-
-
-def _rows_px(categories: Sequence[str]) -> int:
-    """Plot-area height for category rows, growing with wrapped label lines."""
-    return sum(max(ROW_PX, LINE_PX * (c.count("<br>") + 1) + 28) for c in categories) + 30
-
-
-def _category_axis(fig: go.Figure, categories: Sequence[str], **where: int) -> None:
-    """Show categories top-to-bottom in the given order."""
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(categories)),
-                     type="category", showgrid=False, range=[-0.6, len(categories) - 0.4],
-                     **where)
-
-
-def _hover_fact(row: dict[str, object], *lead: object) -> str:
-    """Hover text for a page fact: lead lines, what it counts, verbatim sentence, line, source."""
-    line = row.get("line")
-    return _hover(*lead, row.get("measure"), row.get("population"),
-                  f"Page: \u201c{_text(row.get('sentence'))}\u201d",
-                  f"line {int(line)}" if _finite(line) else "", row.get("source"))
-
-
-def _fact_label(row: dict[str, object]) -> str:
-    """Short label for a fact row: measure and population."""
-    measure, population = _text(row.get("measure")), _text(row.get("population"))
-    text = f"{measure}, {population}" if measure and population else measure or population
-    text = text or _text(row.get("fact_id"))
-    return text[:1].upper() + text[1:]
-
-
-def _single_unit(df: pd.DataFrame, what: str) -> str:
-    """The one unit shared by all rows, else ValueError."""
-    units = sorted({_text(u) for u in df["unit"]})
-    if len(units) != 1:
-        raise ValueError(f"{what}: expected one unit, got {units}")
-    return units[0]
-
-
 def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
                       caption: str | None = None) -> go.Figure:
     """Lower bounds ("at least N") as a tick at N with a dotted arrow to the right; no bars."""
-    _require(facts_rows, FACT_COLUMNS, "lower_bound_chart")
+    require_columns(facts_rows, FACT_COLUMNS, "lower_bound_chart")
     wrong = facts_rows.loc[facts_rows["kind"] != "lower_bound", "fact_id"].tolist()
     if wrong:
         raise ValueError(f"lower_bound_chart: not lower bounds: {wrong}")
-    unit = _single_unit(facts_rows, "lower_bound_chart")
-    rows = _records(facts_rows)
-    bounds = [float(r["lower"]) for r in rows if _finite(r["lower"])]  # type: ignore[arg-type]
+    unit = single_unit(facts_rows, "lower_bound_chart")
+    rows = records(facts_rows)
+    bounds = [float(r["lower"]) for r in rows if finite(r["lower"])]  # type: ignore[arg-type]
     end = max(bounds) * OPEN_END_FACTOR if bounds else 1.0
     fig = go.Figure()
     categories, found, missing = [], [], []
     for row in rows:
-        category = _label(_fact_label(row))
+        category = category_label(fact_label(row))
         categories.append(category)
-        if not _finite(row["lower"]):
+        if not finite(row["lower"]):
             missing.append(category)
             continue
-        label = f"{_text(row['qualifier']).lower() or 'at least'} {format_number(row['lower'])}"
+        label = f"{cell_text(row['qualifier']).lower() or 'at least'} {format_number(row['lower'])}"
         found.append(label)
-        fig.add_trace(_open_ended(category, float(row["lower"]), end, PAGE_COLOUR,
-                                  label, _hover_fact(row, label),
+        fig.add_trace(open_ended(category, float(row["lower"]), end, PAGE_COLOUR,
+                                  label, hover_fact(row, label),
                                   "Page figure: a minimum (no upper limit given)",
                                   showlegend=len(found) == 1))
     for category in missing:
         fig.add_annotation(name="missing", x=0.01, xref="paper", y=category, yref="y",
                            xanchor="left", text="value missing on the page: not drawn",
                            showarrow=False, font={"color": PAGE_COLOUR})
-    _category_axis(fig, categories)
+    category_axis(fig, categories)
     fig.update_xaxes(range=[0, end * 1.04], rangemode="tozero", tickformat=",",
                      title={"text": UNIT_LABELS.get(unit, unit)})
     fig.update_layout(showlegend=True)
@@ -294,24 +108,24 @@ def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
     default_caption = ("Each tick is a minimum stated on the page (\u201cat least\u201d); the "
                        "dotted arrow means the true number may be higher. The page gives no "
                        "upper limit: where the arrow stops is not a value.")
-    return apply_theme(fig, title or default_title, _sources(facts_rows),
-                       caption or default_caption, plot_height=_rows_px(categories))
+    return apply_theme(fig, title or default_title, sources(facts_rows),
+                       caption or default_caption, plot_height=rows_px(categories))
 
 
 def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd.DataFrame,
                                 title: str | None = None,
                                 caption: str | None = None) -> go.Figure:
     """Forest-style dot plot per 100,000 (log x): published CIs, the page's rate as a floor."""
-    _require(page_rate_rows, ("figure", "per_100k", "source"), "page_rate_rows")
-    _require(reference_rows, RATE_COLUMNS, "reference_rows")
+    require_columns(page_rate_rows, ("figure", "per_100k", "source"), "page_rate_rows")
+    require_columns(reference_rows, RATE_COLUMNS, "reference_rows")
     unit = "per 100,000"
-    traces, ref_categories, omitted = _estimate_traces(
+    traces, ref_categories, omitted = estimate_traces(
         reference_rows, ("per_100k", "per_100k_lower", "per_100k_upper"), unit, positive_only=True)
-    published = [float(v) for v in reference_rows["per_100k"] if _finite(v) and float(v) > 0]
+    published = [float(v) for v in reference_rows["per_100k"] if finite(v) and float(v) > 0]
     every = published + [float(v) for c in ("per_100k_lower", "per_100k_upper")
-                         for v in reference_rows[c] if _finite(v) and float(v) > 0]
-    page = [r for r in _records(page_rate_rows) if _finite(r["per_100k"]) and r["per_100k"] > 0]
-    omitted += [_text(r["figure"]) for r in _records(page_rate_rows) if r not in page]
+                         for v in reference_rows[c] if finite(v) and float(v) > 0]
+    page = [r for r in records(page_rate_rows) if finite(r["per_100k"]) and r["per_100k"] > 0]
+    omitted += [cell_text(r["figure"]) for r in records(page_rate_rows) if r not in page]
     every += [float(r["per_100k"]) for r in page]  # type: ignore[arg-type]
     if not every:
         raise ValueError("prevalence_comparison_chart: no positive rate to draw")
@@ -320,67 +134,35 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
     page_categories = []
     for i, row in enumerate(page):
         rate = float(row["per_100k"])  # type: ignore[arg-type]
-        category = _label(_text(row["figure"]))
+        category = category_label(cell_text(row["figure"]))
         page_categories.append(category)
-        label = f"at least {_three_sig(rate)}"
-        hover = _hover(row["figure"], f"{label} {unit} (a minimum: the page's figure is a floor)",
+        label = f"at least {three_sig(rate)}"
+        hover = hover_text(row["figure"], f"{label} {unit} (a minimum: the page's figure is a floor)",
                        row.get("population"), row.get("note"), row["source"])
-        fig.add_trace(_open_ended(category, rate, end, PAGE_COLOUR, label, hover,
+        fig.add_trace(open_ended(category, rate, end, PAGE_COLOUR, label, hover,
                                   "Page figure as a rate: a minimum", showlegend=i == 0))
     for trace in traces:
         fig.add_trace(trace)
-    _category_axis(fig, page_categories + ref_categories)
+    category_axis(fig, page_categories + ref_categories)
     low = min(every) / OPEN_END_FACTOR
     fig.update_xaxes(type="log", range=[math.log10(low), math.log10(end * 1.15)], dtick="D2",
                      title={"text": f"Prevalence {unit} people (log scale)"})
     default_title = "Published prevalence estimates per 100,000"
     if page and published:
         floor = max(float(r["per_100k"]) for r in page)  # type: ignore[arg-type]
-        spread = _spread(published, _three_sig)
+        spread = value_spread(published, three_sig)
         where = ("above every" if floor > max(published) else
                  "below every" if floor < min(published) else "within the spread of")
-        default_title = (f"The page's floor, at least {_three_sig(floor)} per 100,000, lies {where} "
+        default_title = (f"The page's floor, at least {three_sig(floor)} per 100,000, lies {where} "
                          f"published point estimate shown ({spread} per 100,000)")
     default_caption = ("Log scale. Dots: published estimates; bars: 95% confidence intervals "
                        "where reported; open dots: recalled figures not verified against a "
                        "source; bands without a dot: published ranges. The page's figure is a "
                        "floor (\u201cat least\u201d), so it is an arrow: the true rate may be "
                        "higher.")
-    return apply_theme(fig, title or default_title, _sources(page_rate_rows, reference_rows),
-                       (caption or default_caption) + _omitted_note(omitted),
-                       plot_height=_rows_px(page_categories + ref_categories))
-
-
-def _fuzzy_band(fig: go.Figure, centre: float, halfwidth: float, y_index: int,
-                colour: str) -> None:
-    """A translucent band centre +/- halfwidth over one category row (approximate value)."""
-    if not _finite(halfwidth) or halfwidth <= 0:
-        return
-    fig.add_shape(type="rect", name="approximate band", xref="x", yref="y",
-                  x0=centre - halfwidth, x1=centre + halfwidth, y0=y_index - 0.3,
-                  y1=y_index + 0.3, fillcolor=rgba(colour, 0.18), layer="below",
-                  line={"color": rgba(colour, 0.6), "width": 1, "dash": "dot"})
-
-
-def _add_share_bars(fig: go.Figure, category: str, value: float, mark: str, subject: str,
-                    q: str, hover: str, approximate: bool) -> None:
-    """Two stacked bars on one row: the page's share and the rest (one block, not split)."""
-    pattern = {"shape": "/", "solidity": 0.25} if approximate else None
-    for x, base, colour, text, name in (
-        (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}% {subject}",
-         f"Page figure ({q})" if q else "Page figure"),
-        (100 - value, value, DERIVED_COLOUR, f"{mark}{format_number(100 - value)}% all other cases",
-         "The rest (100% minus the page figure), not split by type"),
-    ):
-        fig.add_trace(go.Bar(
-            x=[x], base=[base], y=[category], orientation="h", name=name,
-            marker={"color": rgba(colour, 0.35), "line": {"color": colour, "width": 1.5},
-                    "pattern": {**pattern, "fgcolor": colour} if pattern else None},
-            hovertext=[hover], hoverinfo="text", width=0.45))
-        fig.add_annotation(name="share label", x=base + x if base else x / 2, y=category,
-                           xref="x", yref="y", yshift=0 if base == 0 else 28, showarrow=False,
-                           xanchor="right" if base else "center", text=safe_text(text),
-                           bgcolor="white" if base == 0 else None, font={"color": colour})
+    return apply_theme(fig, title or default_title, sources(page_rate_rows, reference_rows),
+                       (caption or default_caption) + omitted_note(omitted),
+                       plot_height=rows_px(page_categories + ref_categories))
 
 
 def _share_texts(value: float, halfwidth: float, q: str, subject: str,
@@ -390,9 +172,9 @@ def _share_texts(value: float, halfwidth: float, q: str, subject: str,
     title = (f"{lead.capitalize()}{format_number(value)}% of cases are {subject}, so at least "
              f"{lead}{format_number(value)}% are focal dystonia")
     if shares and max(shares) < value:
-        title += f"; published shares shown are lower ({_spread(shares)}%)"
+        title += f"; published shares shown are lower ({value_spread(shares)}%)"
     caption = f"Hatching and \u2248 mark an approximate figure (\u201c{q}\u201d)." if q else ""
-    if _finite(halfwidth):
+    if finite(halfwidth):
         caption += (f" The shaded band spans {format_number(value - halfwidth)}-"
                     f"{format_number(value + halfwidth)}%, the spread if {format_number(value)} "
                     f"was rounded to the nearest {format_number(2 * halfwidth)}: the page gives "
@@ -408,60 +190,60 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     missing_cols = [c for c in FACT_COLUMNS if c not in share_row.index]
     if missing_cols:
         raise ValueError(f"share_chart: missing field(s) {', '.join(missing_cols)}")
-    if not _finite(share_row["value"]):
+    if not finite(share_row["value"]):
         raise ValueError(f"share_chart: {share_row['fact_id']} has no value")
     value = float(share_row["value"])
     rest = 100 - value
     approximate = share_row["kind"] == "approximate"
-    q = _text(share_row["qualifier"]).lower() or ("about" if approximate else "")
+    q = cell_text(share_row["qualifier"]).lower() or ("about" if approximate else "")
     lead = f"{q} " if q else ""
     halfwidth = rounding_halfwidth(value) if approximate else math.nan
-    page_cat = _label(f"Page: {subject} vs all other cases")
-    focal_cat = _label("So: focal dystonia (both are focal types)")
-    other_cat = _label("So: all non-focal types together")
+    page_cat = category_label(f"Page: {subject} vs all other cases")
+    focal_cat = category_label("So: focal dystonia (both are focal types)")
+    other_cat = category_label("So: all non-focal types together")
     fig = go.Figure()
-    _add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
-                    _hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
+    add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
+                    hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
                     approximate)
     implied = "Implied by the page: a minimum or maximum"
-    fig.add_trace(_open_ended(focal_cat, value, 100.0, DERIVED_COLOUR,
+    fig.add_trace(open_ended(focal_cat, value, 100.0, DERIVED_COLOUR,
                               f"at least {lead}{format_number(value)}%",
-                              _hover(f"Focal dystonia: at least {lead}{format_number(value)}%",
+                              hover_text(f"Focal dystonia: at least {lead}{format_number(value)}%",
                                      f"Because {subject} are both focal dystonias"), implied))
-    fig.add_trace(_open_ended(other_cat, rest, 0.0, DERIVED_COLOUR,
+    fig.add_trace(open_ended(other_cat, rest, 0.0, DERIVED_COLOUR,
                               f"at most {lead}{format_number(rest)}%",
-                              _hover(f"Non-focal types together: at most {lead}"
+                              hover_text(f"Non-focal types together: at most {lead}"
                                      f"{format_number(rest)}%",
                                      "Segmental, multifocal, generalised and hemidystonia are "
                                      "not given separately on the page"),
                               implied, showlegend=False))
     categories, omitted, shares = [page_cat, focal_cat, other_cat], [], []
     if published_rows is not None:
-        _require(published_rows, REFERENCE_COLUMNS, "published_rows")
-        traces, ref_categories, omitted = _estimate_traces(
+        require_columns(published_rows, REFERENCE_COLUMNS, "published_rows")
+        traces, ref_categories, omitted = estimate_traces(
             published_rows, ("value", "lower", "upper"), "%")
         fig.add_traces(traces)
         categories += ref_categories
-        shares = [float(v) for v in published_rows["value"] if _finite(v)]
+        shares = [float(v) for v in published_rows["value"] if finite(v)]
     order = list(reversed(categories))
     for centre, category, colour in ((value, page_cat, PAGE_COLOUR),
                                      (value, focal_cat, DERIVED_COLOUR),
                                      (rest, other_cat, DERIVED_COLOUR)):
-        _fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
-    _category_axis(fig, categories)
+        fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
+    category_axis(fig, categories)
     fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
                      title={"text": "Share of all dystonia cases (%)"})
     fig.update_layout(barmode="overlay")
     default_title, default_caption = _share_texts(value, halfwidth, q, subject, shares)
     return apply_theme(fig, title or default_title,
-                       _sources(pd.DataFrame([share_row]), published_rows),
-                       (caption or default_caption) + _omitted_note(omitted),
-                       plot_height=_rows_px(categories))
+                       sources(pd.DataFrame([share_row]), published_rows),
+                       (caption or default_caption) + omitted_note(omitted),
+                       plot_height=rows_px(categories))
 
 
 def _range_bounds(row: pd.Series, what: str) -> tuple[float, float]:
     """(lower, upper) of a range row, or ValueError if either is missing."""
-    if not (_finite(row["lower"]) and _finite(row["upper"])):
+    if not (finite(row["lower"]) and finite(row["upper"])):
         raise ValueError(f"{what}: {row['fact_id']} needs both lower and upper")
     return float(row["lower"]), float(row["upper"])
 
@@ -469,8 +251,8 @@ def _range_bounds(row: pd.Series, what: str) -> tuple[float, float]:
 def _implied_people(base_row: pd.Series, lower: float, upper: float
                     ) -> tuple[float, float, float, bool]:
     """(base, base x lower%, base x upper%, base is a floor) for a count and a percent range."""
-    base = base_row["lower"] if _finite(base_row["lower"]) else base_row["value"]
-    if not _finite(base):
+    base = base_row["lower"] if finite(base_row["lower"]) else base_row["value"]
+    if not finite(base):
         raise ValueError(f"range_chart: {base_row['fact_id']} has no value")
     base = float(base)
     return base, base * lower / 100, base * upper / 100, base_row["kind"] == "lower_bound"
@@ -480,16 +262,16 @@ def _people_traces(base_row: pd.Series, lower: float, upper: float
                    ) -> tuple[list[go.Scatter], str, str, float]:
     """Traces for the people implied by a count x a range; also category, x title, axis end."""
     base, low_n, high_n, is_floor = _implied_people(base_row, lower, upper)
-    category = _label(f"Implied: {_fact_label(dict(base_row))}")
+    category = category_label(f"Implied: {fact_label(dict(base_row))}")
     people = f"{format_number(low_n)}-{format_number(high_n)}"
-    hover = _hover_fact(dict(base_row),
+    hover = hover_fact(dict(base_row),
                         f"{people} people = {format_number(base)} x {format_number(lower)}-"
                         f"{format_number(upper)}%",
                         "A minimum: the base count is a floor" if is_floor else "")
     end = high_n * OPEN_END_FACTOR
-    traces = [_interval(category, low_n, high_n, DERIVED_COLOUR, hover, "Derived: people implied")]
+    traces = [interval(category, low_n, high_n, DERIVED_COLOUR, hover, "Derived: people implied")]
     if is_floor:
-        traces.append(_open_ended(category, high_n, end, DERIVED_COLOUR, "", hover,
+        traces.append(open_ended(category, high_n, end, DERIVED_COLOUR, "", hover,
                                   "More if more people are affected"))
     x_title = (f"{UNIT_LABELS['people']} (at the page's {'floor' if is_floor else 'figure'} of "
                f"{format_number(base)})")
@@ -499,7 +281,7 @@ def _people_traces(base_row: pd.Series, lower: float, upper: float
 def _range_texts(range_row: pd.Series, stated: str, base_row: pd.Series | None,
                  shares: Sequence[float]) -> tuple[str, str]:
     """Default (title, caption) for range_chart, from the data."""
-    title = f"The page puts the {_text(range_row['measure'])} at {stated}"
+    title = f"The page puts the {cell_text(range_row['measure'])} at {stated}"
     caption = ("The band is the page's range, not a confidence interval. Dots: published "
                "figures; bars: 95% confidence intervals where reported.")
     if base_row is not None:
@@ -511,7 +293,7 @@ def _range_texts(range_row: pd.Series, stated: str, base_row: pd.Series | None,
         if is_floor:
             caption += " The count is a floor, so the arrow shows it may be more."
     if shares and min(shares) > _range_bounds(range_row, "range")[1]:
-        title += f"; published figures shown run higher ({_spread(shares)}%)"
+        title += f"; published figures shown run higher ({value_spread(shares)}%)"
     return title, caption
 
 
@@ -520,31 +302,31 @@ def range_chart(range_row: pd.Series, base_row: pd.Series | None = None,
                 caption: str | None = None) -> go.Figure:
     """A stated range ("around 5-10%") as a band; people implied from a base count; published context."""
     lower, upper = _range_bounds(range_row, "range_chart")
-    q = _text(range_row["qualifier"]).lower()
+    q = cell_text(range_row["qualifier"]).lower()
     stated = f"{q + ' ' if q and q != 'range' else ''}{format_number(lower)}-{format_number(upper)}%"
-    share_cat = _label(f"Page: {_text(range_row['measure']) or 'stated range'}")
-    traces = [_interval(share_cat, lower, upper, PAGE_COLOUR,
-                        _hover_fact(dict(range_row), stated), "Page figure: a range")]
+    share_cat = category_label(f"Page: {cell_text(range_row['measure']) or 'stated range'}")
+    traces = [interval(share_cat, lower, upper, PAGE_COLOUR,
+                        hover_fact(dict(range_row), stated), "Page figure: a range")]
     categories, omitted, shares, uppers = [share_cat], [], [], []
     if published_rows is not None:
-        _require(published_rows, REFERENCE_COLUMNS, "published_rows")
-        ref_traces, ref_categories, omitted = _estimate_traces(
+        require_columns(published_rows, REFERENCE_COLUMNS, "published_rows")
+        ref_traces, ref_categories, omitted = estimate_traces(
             published_rows, ("value", "lower", "upper"), "%")
         traces += ref_traces
         categories += ref_categories
-        shares = [float(v) for v in published_rows["value"] if _finite(v)]
-        uppers = [float(v) for v in published_rows["upper"] if _finite(v)]
-    heights = [_rows_px(categories)]
+        shares = [float(v) for v in published_rows["value"] if finite(v)]
+        uppers = [float(v) for v in published_rows["upper"] if finite(v)]
+    heights = [rows_px(categories)]
     if base_row is not None:
         people_traces, people_cat, people_title, end = _people_traces(base_row, lower, upper)
-        heights.append(_rows_px([people_cat]))
+        heights.append(rows_px([people_cat]))
     fig = make_subplots(rows=len(heights), cols=1, row_heights=heights,
                         vertical_spacing=PANEL_GAP_PX / (sum(heights) + PANEL_GAP_PX))
     fig.add_traces(traces, rows=1, cols=1)
     fig.add_annotation(name="range label", x=(lower + upper) / 2, y=share_cat, xref="x",
                        yref="y", yshift=18, showarrow=False, text=safe_text(stated),
                        font={"color": PAGE_COLOUR})
-    _category_axis(fig, categories, row=1, col=1)
+    category_axis(fig, categories, row=1, col=1)
     fig.update_xaxes(range=[0, max([upper, *shares, *uppers]) * 1.1], ticksuffix="%", row=1,
                      col=1, title={"text": UNIT_LABELS["percent"]})
     if base_row is not None:
@@ -553,20 +335,20 @@ def range_chart(range_row: pd.Series, base_row: pd.Series | None = None,
         fig.add_annotation(name="range label", x=sum(people.x) / 2, y=people_cat, xref="x2",
                            yref="y2", yshift=18, showarrow=False, font={"color": DERIVED_COLOUR},
                            text=f"{format_number(people.x[0])}-{format_number(people.x[1])}")
-        _category_axis(fig, [people_cat], row=2, col=1)
+        category_axis(fig, [people_cat], row=2, col=1)
         fig.update_xaxes(range=[0, end * 1.04], tickformat=",", row=2, col=1,
                          title={"text": people_title})
     default_title, default_caption = _range_texts(range_row, stated, base_row, shares)
     return apply_theme(fig, title or default_title,
-                       _sources(pd.DataFrame([range_row]), published_rows),
-                       (caption or default_caption) + _omitted_note(omitted),
+                       sources(pd.DataFrame([range_row]), published_rows),
+                       (caption or default_caption) + omitted_note(omitted),
                        plot_height=sum(heights) + PANEL_GAP_PX * (len(heights) - 1))
 
 
 def progression_schematic(years: float, source: str, qualifier: str = "about",
                           title: str | None = None, caption: str | None = None) -> go.Figure:
     """A labelled schematic (not data): symptoms rise over about N years, then plateau."""
-    if not _finite(years) or years <= 0:
+    if not finite(years) or years <= 0:
         raise ValueError(f"progression_schematic: years must be a positive number, got {years}")
     years = float(years)
     xs = [2 * years * i / (SCHEMATIC_POINTS - 1) for i in range(SCHEMATIC_POINTS)]
@@ -609,7 +391,7 @@ def _day(date: pd.Timestamp) -> str:
 def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                    caption: str | None = None) -> go.Figure:
     """Comments on a date axis against the page's dates (reviewed, review due, captured)."""
-    _require(events, EVENT_COLUMNS, "timeline_chart")
+    require_columns(events, EVENT_COLUMNS, "timeline_chart")
     unknown = sorted(set(events["kind"]) - set(EVENT_KINDS))
     if unknown:
         raise ValueError(f"timeline_chart: unknown event kind(s) {unknown}")
@@ -630,9 +412,9 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
             x=[d.strftime("%Y-%m-%d") for d in part["date"]], y=[lanes[kind]] * len(part),
             mode="markers+text", name=lanes[kind], cliponaxis=False,
             marker={"symbol": symbol, "size": 14, "color": colour},
-            text=[wrap_safe(_text(label), 18) for label in part["label"]],
+            text=[wrap_safe(cell_text(label), 18) for label in part["label"]],
             textposition=position, textfont={"size": NOTE_SIZE},
-            hovertext=[_hover(label, _day(d)) for label, d in zip(part["label"], part["date"], strict=True)],
+            hovertext=[hover_text(label, _day(d)) for label, d in zip(part["label"], part["date"], strict=True)],
             hoverinfo="text"))
     page = dated[dated["kind"] == "page"]
     for d in page["date"]:
@@ -644,7 +426,7 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
     fig.update_xaxes(type="date", range=[(dated["date"].min() - pad).strftime("%Y-%m-%d"),
                                          (dated["date"].max() + pad).strftime("%Y-%m-%d")],
                      title={"text": "Date (year)"})
-    _category_axis(fig, [lanes["page"], lanes["comment"]])
+    category_axis(fig, [lanes["page"], lanes["comment"]])
     fig.update_yaxes(range=[-0.8, 1.8])
     comments = dated[dated["kind"] == "comment"]
     default_title = f"{len(comments)} comments shown against the page's dates"
@@ -653,7 +435,7 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
         before = int((comments["date"] < first["date"]).sum())
         verb = "predates" if before == 1 else "predate"
         default_title = (f"{before} of {len(comments)} comments {verb} the page's earliest "
-                         f"date shown: {_text(first['label'])} ({_day(first['date'])})")
+                         f"date shown: {cell_text(first['label'])} ({_day(first['date'])})")
     default_caption = ("Diamonds and dotted lines: dates printed on or recorded for the page; "
                        "circles: comments, by the date shown beside each. Comments are personal "
                        "views, not checked.")
@@ -665,7 +447,7 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
 
 def _span(value: float | None, lower: object, upper: object) -> tuple[float, float] | None:
     """(value - lower, upper - value) for error bars, or None when any part is missing."""
-    if value is None or not (_finite(lower) and _finite(upper)):
+    if value is None or not (finite(lower) and finite(upper)):
         return None
     return value - float(lower), float(upper) - value  # type: ignore[arg-type]
 
@@ -676,17 +458,17 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
               hover: str | None = None, lower: str | None = None,
               upper: str | None = None) -> go.Figure:
     """Generic vertical bars for counts or scores, optional error bars and target line."""
-    _require(data, [c for c in (x, y, hover, lower, upper) if c], "bar_chart")
-    rows = _records(data)
-    categories = [_label(_text(r[x])) for r in rows]
-    values = [float(r[y]) if _finite(r[y]) else None for r in rows]  # type: ignore[arg-type]
+    require_columns(data, [c for c in (x, y, hover, lower, upper) if c], "bar_chart")
+    rows = records(data)
+    categories = [category_label(cell_text(r[x])) for r in rows]
+    values = [float(r[y]) if finite(r[y]) else None for r in rows]  # type: ignore[arg-type]
     error = None
     if lower and upper:
         spans = [_span(v, r[lower], r[upper]) for r, v in zip(rows, values, strict=True)]
         error = {"type": "data", "symmetric": False, "color": SCHEMATIC_COLOUR,
                  "array": [s[1] if s else None for s in spans],
                  "arrayminus": [s[0] if s else None for s in spans]}
-    hovers = [_hover(r[x], f"{y_label}: {format_number(v) if v is not None else 'missing'}",
+    hovers = [hover_text(r[x], f"{y_label}: {format_number(v) if v is not None else 'missing'}",
                      r[hover] if hover else "") for r, v in zip(rows, values, strict=True)]
     fig = go.Figure(go.Bar(
         x=categories, y=values, name=safe_text(y_label), error_y=error,
@@ -698,7 +480,7 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
             fig.add_annotation(name="missing", x=category, y=0, xref="x", yref="y",
                                yanchor="bottom", showarrow=False, text="missing",
                                font={"color": SCHEMATIC_COLOUR, "size": NOTE_SIZE})
-    if target is not None and _finite(target):
+    if target is not None and finite(target):
         fig.add_hline(y=float(target), line={"color": SCHEMATIC_COLOUR, "width": 2,
                                              "dash": "dash"})
         fig.add_annotation(name="target", x=1, xref="paper", xanchor="right", y=float(target),

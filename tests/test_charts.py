@@ -389,14 +389,6 @@ def test_share_chart_is_approximate_and_not_split(facts: pd.DataFrame,
     assert "lower (61.2%)" in fig.layout.title.text
 
 
-def test_share_chart_requires_a_value(facts: pd.DataFrame) -> None:
-    """A share without a value is an error, not a zero-width bar."""
-    row = facts.loc["cervical_blepharospasm_share"].copy()
-    row["value"] = NaN
-    with pytest.raises(ValueError, match="no value"):
-        charts.share_chart(row)
-
-
 # --- range -------------------------------------------------------------------------------------
 
 def test_range_chart_uses_lower_and_upper(facts: pd.DataFrame,
@@ -416,12 +408,19 @@ def test_range_chart_uses_lower_and_upper(facts: pd.DataFrame,
     assert "around 5-10%" in fig.layout.title.text
 
 
-def test_range_chart_requires_both_bounds(facts: pd.DataFrame) -> None:
-    """A range without an upper bound is an error."""
-    row = facts.loc["total_remission"].copy()
-    row["upper"] = NaN
-    with pytest.raises(ValueError, match="lower and upper"):
-        charts.range_chart(row)
+@pytest.mark.parametrize(("fact_id", "field", "build", "message"), [
+    pytest.param("cervical_blepharospasm_share", "value", charts.share_chart, "no value",
+                 id="share-without-value"),
+    pytest.param("total_remission", "upper", charts.range_chart, "lower and upper",
+                 id="range-without-upper"),
+])
+def test_chart_requires_its_numbers(facts: pd.DataFrame, fact_id: str, field: str,
+                                    build: Callable[[pd.Series], go.Figure], message: str) -> None:
+    """A share without a value, or a range without an upper bound, is an error, not a zero-width mark."""
+    row = facts.loc[fact_id].copy()
+    row[field] = NaN
+    with pytest.raises(ValueError, match=message):
+        build(row)
 
 
 # --- schematic, timeline, bars -----------------------------------------------------------------
