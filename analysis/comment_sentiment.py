@@ -23,10 +23,10 @@ NEGATIVE_CUTOFF = -0.05  # VADER README: compound <= -0.05 is negative
 SENTIMENT_CAVEATS: tuple[str, str, str] = (
     "Sarcasm and irony: VADER scores the words, not what the writer means, so \"great, another "
     "bad day\" can read as positive.",
-    "Grief and medical words: a lexicon cannot tell a loving goodbye from happiness (\"Love you "
-    "Dad xx\" scores positive in a comment about a death), and medical words carry polarity of "
+    "Grief and medical words: a lexicon cannot tell a loving goodbye from happiness (words of "
+    "love in a comment about a death score as positive), and medical words carry polarity of "
     "their own (\"severe\", \"painful\", \"disease\" pull scores down even in plain description).",
-    "VADER was built and tuned on short social-media text, not on patient stories; with three "
+    "VADER was built and tuned on short social-media text, not on patient stories; with so few "
     "comments the scores describe these texts only and say nothing about patients in general.",
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from html import escape
 
 import pandas as pd
 
@@ -43,3 +44,25 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
         out[col] = [_readable(v) for v in out[col]]
     out.loc[out["kind"] == "missing", "value"] = "missing"
     return out[["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how"]]
+
+
+def page_dates_statement(page: pd.DataFrame, days_past: int | None, as_of_text: str) -> str:
+    """One Markdown sentence on the saved page's dates, escaped, with missing dates said as missing."""
+    p = page.iloc[0]
+
+    def when(column: str) -> str:
+        """A date as '19 June 2013', or 'missing'."""
+        return "missing" if pd.isna(p[column]) else f"{p[column]:%d %B %Y}"
+
+    text = (f"**Page:** {escape(str(p['topic']))}, last reviewed {when('last_reviewed')}, "
+            f"next review due {when('next_review_due')}")
+    if days_past is not None and days_past > 0:
+        text += f": {days_past:,} days before {as_of_text} (the analysis's *as of* date), and no later review is known"
+    if pd.notna(p["newest_comment"]):
+        text += f". Captured on or after {when('newest_comment')}, its newest comment"
+    return text + "."
+
+
+def quote(sentence: str, line: int) -> str:
+    """A page sentence as an escaped Markdown block quote with its line number."""
+    return f"> {escape(sentence)}  \n(line {line})"

@@ -227,9 +227,9 @@ def build_report(
 
     report = ReportResult(out=out, pages=[results[nb.stem] for nb in notebooks])
     write_assets(out)
-    if index_content is None:
+    if report.ok and index_content is None:  # toy projects: their processed CSVs as they are
         csvs = copy_csvs(root / "data" / "processed", out / "data")
-    else:  # the page's own tables and key numbers, recomputed only when the shared inputs change
+    elif report.ok:  # the page's own tables and key numbers, recomputed only when the shared inputs change
         state = load_manifest(manifest_path).get("index", {})
         if force or state.get("shared") != shared or not (out / "data").is_dir():
             for stale in (out / "data").glob("*.csv"):
@@ -326,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis report",
                                      description="Build the HTML report from the notebooks.")
     _add_report_arguments(parser)
-    return run_report(parser.parse_args(args_list))
+    return run_report(parser.parse_args(args_list), index_content=page_index_content)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.extract import extract_page, write_csv
 from analysis.narrative import _readable
-from analysis.summary import summary_table
+from analysis.summary import days_past_review, summary_table
 
 
 def key_number_text(row: pd.Series) -> str:
@@ -18,13 +18,17 @@ def key_number_text(row: pd.Series) -> str:
     value, lower, upper = (_readable(row[c]) for c in ("value", "lower", "upper"))
     if row["kind"] == "missing":
         return f"missing: {row['how']}"
+    qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
     if row["kind"] == "range":
-        return f"{row['qualifier'] or ''} {lower} to {upper}{unit} (range)".lstrip()
+        return f"{qualifier}{lower} to {upper}{unit} (range)"
+    if row["kind"] == "lower_bound_range":
+        return f"{qualifier}{lower} to {upper}{unit}, or more (a range applied to a lower bound)"
     if row["kind"] == "lower_bound":
-        return f"at least {lower}{unit} (lower bound)"
+        return f"at least {qualifier}{lower}{unit} (lower bound)"
+    if row["kind"] == "upper_bound":
+        return f"at most {qualifier}{upper}{unit} (upper bound)"
     if row["kind"] == "approximate":
-        prefix = "at least about" if lower else "at most about" if upper else "about"
-        return f"{prefix} {value}{unit} (approximate)"
+        return f"{qualifier or 'about '}{value}{unit} (approximate)"
     return f"{value}{unit}"
 
 
@@ -33,9 +37,10 @@ def caveats(page: pd.DataFrame, as_of: date) -> list[str]:
     p = page.iloc[0]
     out = []
     if pd.notna(p["last_reviewed"]):
-        text = f"The page was last reviewed on {p['last_reviewed']:%d %B %Y}"
-        if pd.notna(p["next_review_due"]) and p["next_review_due"] < pd.Timestamp(as_of):
-            text += f"; its review was due on {p['next_review_due']:%d %B %Y} and is overdue as of {as_of:%d %B %Y}"
+        text = f"The saved page was last reviewed on {p['last_reviewed']:%d %B %Y}"
+        if (days := days_past_review(page, as_of)) is not None and days > 0:
+            text += (f"; its next review was due on {p['next_review_due']:%d %B %Y}, {days:,} days before {as_of:%d %B %Y} "
+                     "(the as-of date), and no later review is known")
         out.append(text + ". Its figures are the page's, not current NHS advice.")
     else:
         out.append("The page shows no review date.")
@@ -50,7 +55,8 @@ def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tup
     """Extract the report's page into data_dir as CSV and return (key numbers, caveats) for the index."""
     when = date.fromisoformat(as_of)
     tables = extract_page(page_file)
-    shared = dict(tables, comments=tables["comments"].drop(columns=["author"]))  # pseudonyms only
+    # Shared outputs carry pseudonyms only: no handle, and no commenter_id (a hash anyone could test a guess against).
+    shared = dict(tables, comments=tables["comments"].drop(columns=["author", "commenter_id"]))
     for name, df in shared.items():
         write_csv(df, data_dir / f"{name}.csv")
     if (tables["facts"]["fact_id"] == "uk_prevalence").any():

@@ -165,7 +165,8 @@ SUMMARY = DataFrameSchema(
         "value": _c(float, "The figure; missing for a range or a value the page does not show.", nullable=True),
         "lower": _c(float, "Lower bound, where the wording or the derivation gives one.", nullable=True),
         "upper": _c(float, "Upper bound, where the wording or the derivation gives one.", nullable=True),
-        "kind": _c(str, "exact, lower_bound, approximate, range or missing.", checks=Check.isin(KINDS + ["missing"])),
+        "kind": _c(str, "exact, lower_bound, upper_bound, approximate, range, lower_bound_range (a range applied to a lower bound: "
+                   "each end is a floor) or missing.", checks=Check.isin(KINDS + ["lower_bound_range", "missing"])),
         "qualifier": _c(str, "The page's qualifier as written, for figures the page states ('at least', 'around').", nullable=True),
         "unit": _c(str, "Unit of value, lower and upper."),
         "origin": _c(str, "page (stated), derived (computed by this project) or missing.", checks=Check.isin(["page", "derived", "missing", "stated"])),

@@ -36,8 +36,8 @@ def prevalence_rows(facts: pd.DataFrame) -> list[dict]:
         _page_row(kids, "Children and young people among them"),
         _row("Children and young people as a share of the counted cases", share, None, None, "approximate", "percent", "derived",
              "ratio of two lower bounds: it is neither a lower nor an upper bound on the true share", uk["source"]),
-        _row("People affected per 100,000 UK population (2013)", rate, rate, None, "lower_bound", "per 100,000", "derived",
-             "lower bound divided by the ONS mid-2013 UK population, so also a lower bound", pop_source),
+        _row("People affected per 100,000 UK population", rate, rate, None, "lower_bound", "per 100,000", "derived",
+             "lower bound divided by the ONS mid-year UK population of the page's time, so also a lower bound", pop_source),
     ]  # fmt: skip
 
 
@@ -49,10 +49,10 @@ def type_rows(facts: pd.DataFrame, types: pd.DataFrame) -> list[dict]:
     rest = 100 - share["value"]
     return [
         _page_row(share, "Cases that are cervical dystonia or blepharospasm"),
-        _row(f"Cases that are {name.lower()}", share["value"], share["value"], None, "approximate", "percent", "derived",
-             "at least about the cervical/blepharospasm share, since both are focal", share["source"]),
-        _row("Cases of all other types together", rest, None, rest, "approximate", "percent", "derived",
-             "at most about 100% minus that share; the page gives no split across the other types", share["source"]),
+        _row(f"Cases that are {name.lower()}", share["value"], share["value"], None, "lower_bound", "percent", "derived",
+             "at least about the cervical/blepharospasm share, since both are focal", share["source"], share["qualifier"]),
+        _row("Cases of all other types together", rest, None, rest, "upper_bound", "percent", "derived",
+             "at most about 100% minus that share; the page gives no split across the other types", share["source"], share["qualifier"]),
     ]  # fmt: skip
 
 
@@ -63,8 +63,8 @@ def course_rows(facts: pd.DataFrame) -> list[dict]:
     return [
         _page_row(prog, "Years over which focal dystonia progresses"),
         _page_row(rem, "People with total remission"),
-        _row("People with total remission, out of the counted cases", None, low, high, "range", "people", "derived",
-             "the remission range applied to the lower-bound count; with more cases than counted, more people", rem["source"]),
+        _row("People with total remission, out of the counted cases", None, low, high, "lower_bound_range", "people", "derived",
+             "the remission range applied to the lower-bound count: each end is itself a floor", rem["source"], rem["qualifier"]),
     ]  # fmt: skip
 
 
@@ -82,11 +82,16 @@ def feedback_rows(page: pd.DataFrame, ratings: pd.DataFrame, comments: pd.DataFr
         rows.append(_row("Average rating", a["value"], None, None, "exact" if a["status"] != "missing" else "missing", "score out of 5", a["status"], a["note"], source))
     if pd.notna(p["comments_stated"]):
         rows.append(_row("Comments on the page", len(comments), None, None, "exact", "comments", "page", f"the page states {p['comments_stated']}", source))
-    if pd.notna(p["next_review_due"]):
-        overdue = (pd.Timestamp(as_of) - p["next_review_due"]).days
-        rows.append(_row(f"Days the review is overdue as of {as_of.isoformat()}", overdue, None, None, "exact", "days", "derived",
-                         f"from next review due {p['next_review_due']:%Y-%m-%d}", source))  # fmt: skip
+    if (days := days_past_review(page, as_of)) is not None:
+        rows.append(_row(f"Days past the saved copy's next-review date, as of {as_of.isoformat()}", days, None, None, "exact", "days",
+                         "derived", f"next review due {p['next_review_due']:%Y-%m-%d} on the saved copy; a later review is not known", source))  # fmt: skip
     return rows
+
+
+def days_past_review(page: pd.DataFrame, as_of: date) -> int | None:
+    """Days from the saved copy's 'Next review due' date to the as-of date (negative if not yet due)."""
+    due = page.iloc[0]["next_review_due"]
+    return None if pd.isna(due) else int((pd.Timestamp(as_of) - due).days)
 
 
 def summary_table(tables: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:

@@ -144,7 +144,7 @@ def ratings(page: PageText) -> Extracted:
         mean = sum(RATING_SCORES[lab] * n for lab, n in breakdown) / total
         out.rows.append(_rating("average_score", None, round(mean, 4), "derived", "mean of the breakdown, Very helpful=5 ... Unhelpful=1", count_line))
     if label is None and number is None and not breakdown:
-        why = "the saved text shows no average: it was drawn as star images, which the text leaves out"
+        why = "no average in the saved text: nothing follows the 'Average rating' heading (a graphic is not saved as text)"
         out.rows.append(_rating("average_score", None, None, "missing", why, avg_line or count_line))
     return out
 

@@ -14,6 +14,11 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 ALLOWED_LITERALS = {"0", "1", "-1", "100"}  # indexing and percent; any other number comes from data
+# Written independently of analysis.numbers: the words a figure could be typed as.
+NUMBER_WORDS = "|".join(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half dozen".split()
+)
 EXPECTED = ["00-overview", "01-prevalence", "02-types", "03-course-and-remission", "04-page-feedback"]
 
 
@@ -68,8 +73,10 @@ def test_no_number_typed_in_text(path: Path) -> None:
     """Markdown cells state no figure: only years in citations, notebook names and the unit 'per 100,000'."""
     for cell in _cells(path, "markdown"):
         text = "".join(cell["source"])
-        text = re.sub(r"\b\d\d-[a-z-]+(?:\.ipynb)?|\b(?:19|20)\d\d\b|per 100,000", "", text)
+        text = re.sub(r"\b\d\d-[a-z-]+(?:\.ipynb)?|\b(?:19|20)\d\d\b|per 100,000|per million", "", text)
         assert not re.findall(r"\d", text), text
+        words = re.findall(rf"\b(?:{NUMBER_WORDS})\b", text, re.I)
+        assert not words, f"number words typed in text: {words}"
 
 
 def test_outputs_show_pseudonyms_not_handles() -> None:

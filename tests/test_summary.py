@@ -29,7 +29,7 @@ def summary(tables) -> pd.DataFrame:
 
 def test_rate_is_a_lower_bound_from_the_page_and_ons(tables, summary) -> None:
     """The rate per 100,000 is the page's lower bound over the ONS population, and stays a lower bound."""
-    row = summary.loc["People affected per 100,000 UK population (2013)"]
+    row = summary.loc["People affected per 100,000 UK population"]
     population, _ = uk_population_2013()
     assert row["kind"] == "lower_bound" and pd.isna(row["upper"])
     assert row["lower"] == pytest.approx(fact(tables["facts"], "uk_prevalence")["lower"] / population * 100_000)
@@ -39,28 +39,30 @@ def test_remission_range_carried_to_people(tables, summary) -> None:
     """Around 5-10% of at least 70,000 becomes a range of people, never one number."""
     row = summary.loc["People with total remission, out of the counted cases"]
     uk, rem = fact(tables["facts"], "uk_prevalence"), fact(tables["facts"], "total_remission")
-    assert row["kind"] == "range" and pd.isna(row["value"])
+    assert row["kind"] == "lower_bound_range" and pd.isna(row["value"])
     assert (row["lower"], row["upper"]) == (uk["lower"] * rem["lower"] / 100, uk["lower"] * rem["upper"] / 100)
-    assert key_number_text(row).endswith(" people (range)")
+    assert key_number_text(row).endswith(" people, or more (a range applied to a lower bound)")
 
 
 def test_focal_and_other_types_are_one_sided(summary) -> None:
     """Focal is at least about the share; all other types together at most about the rest."""
     focal, other = summary.loc["Cases that are focal dystonia"], summary.loc["Cases of all other types together"]
-    assert pd.notna(focal["lower"]) and pd.isna(focal["upper"])
-    assert pd.isna(other["lower"]) and other["upper"] == 100 - focal["lower"]
+    assert pd.notna(focal["lower"]) and pd.isna(focal["upper"]) and focal["kind"] == "lower_bound"
+    assert pd.isna(other["lower"]) and other["upper"] == 100 - focal["lower"] and other["kind"] == "upper_bound"
+    assert focal["qualifier"] == other["qualifier"] == "about"
 
 
 def test_missing_average_stays_missing(summary) -> None:
     """The page shows no average rating: the summary says missing, never zero."""
     row = summary.loc["Average rating"]
     assert pd.isna(row["value"]) and row["kind"] == "missing" and "no average" in row["how"]
+    assert "Average rating" in row["how"]
 
 
 def test_overdue_depends_on_the_as_of_parameter_only(tables) -> None:
     """The review's overdue days follow the as-of date given, not the clock."""
     a = summary_table(tables, date(2016, 6, 19)).set_index("statistic")
-    overdue = [s for s in a.index if s.startswith("Days the review is overdue")]
+    overdue = [s for s in a.index if s.startswith("Days past the saved copy's next-review date")]
     assert a.loc[overdue[0], "value"] == 366
 
 
