@@ -41,6 +41,9 @@ TEXTS = [
     f"Nobody I know had ever heard of dystonia {HOSTILE[2]} before this year.",
 ]
 PSEUDONYMS = ["Commenter A", "Commenter B", "Commenter C"]
+# Page text is untrusted too: markup after the "About 90%" sentence reaches 02-types (quoted) and the tables.
+BODY_MARKUP = '<img src=y onerror="window.__pwned=true">'  # no digit: the coverage check would refuse it
+SHARE_SENTENCE_END = "or blepharospasm (which affects the eyelids)."
 SAID_ON = re.compile(r"^\S.* said on (?P<date>\d{1,2} [A-Za-z]+ \d{4})$")
 BUILD_TIMEOUT = 900  # the five real notebooks re-run (~30 s alone; much longer on a busy 2-CPU machine)
 
@@ -55,6 +58,8 @@ def hostile_variant(folder: Path) -> Path:
         body = [k for k in range(i + 1, i + 4) if lines[k].strip()]
         assert len(body) == 1 and lines[body[0] + 2].startswith("Report this content"), lines[i:i + 5]
         lines[body[0]] = text
+    share = next(k for k, line in enumerate(lines) if SHARE_SENTENCE_END in line)
+    lines[share] = lines[share].replace(SHARE_SENTENCE_END, f"{SHARE_SENTENCE_END[:-1]} {BODY_MARKUP}.")
     path = folder / "nhs-choices-dystonia-hostile.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
@@ -74,6 +79,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     page = hostile_variant(tmp)
     comments = extract_page(page)["comments"]
     assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
+    assert BODY_MARKUP in extract_page(page)["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
     out = tmp / "report"
     cmd = [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out), "--force"]
     result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
@@ -199,6 +205,17 @@ def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
             assert hostile in shown, hostile
         for pseudonym in PSEUDONYMS:
             assert pseudonym in shown, pseudonym
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_page_body_markup_shows_as_text(report: Path, browser: Any) -> None:
+    """Markup in the page's own text is quoted literally in 02-types, and nothing of it runs."""
+    page, _, errors = open_page(browser, report / "02-types.html")
+    try:
+        assert BODY_MARKUP in page.locator("blockquote").first.inner_text()
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert errors == []
     finally:
