@@ -9,6 +9,7 @@ from pathlib import Path
 
 from analysis.errors import PageError, PageWarning
 from analysis.paths import DEFAULT_PAGE, PROCESSED_DIR
+from analysis.report import add_report_parser  # light: pandas and nbconvert load only when needed
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -64,12 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dictionary", help="write docs/data-dictionary.md from the schemas")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_dictionary)
-    try:
-        from analysis.report import add_report_parser
-    except ImportError:  # the report builder is optional until it lands
-        pass
-    else:
-        add_report_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

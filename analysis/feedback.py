@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 
+from analysis import charts
+from analysis.comment_sentiment import VADER_CITATION
 from analysis.page_text import read_page
 from analysis.paths import page_path
+from analysis.provenance import verify_checksum
+from analysis.theme import COMMENT_COLOUR
+
+READ_MORE = "Read more about"  # the template's link lines to other pages
 
 
 def timeline_events(page: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
@@ -33,15 +41,18 @@ def comment_ages(page: pd.DataFrame, comments: pd.DataFrame, as_of: date) -> pd.
     return out
 
 
-def page_body_text(path=None) -> str:
-    """Return the page's own prose (sentences before 'Page last reviewed'), without furniture or comments."""
+def page_body_text(path: Path | None = None) -> str:
+    """Return the page's own prose before 'Page last reviewed': sentences and bullets, no headings or links."""
     page = read_page(path or page_path())
+    verify_checksum(page)
     lines = []
     for line in page.lines:
         text = line.strip().lstrip("\u2022").strip()
         if text.startswith("Page last reviewed"):
             break
-        if text.endswith((".", ":", "?")) or line.strip().startswith("\u2022"):
+        if text.startswith(READ_MORE) or text.endswith("?"):
+            continue
+        if text.endswith((".", ":")) or line.strip().startswith("\u2022"):
             lines.append(text)
     return "\n".join(lines)
 
@@ -57,3 +68,14 @@ def ratings_statement(ratings: pd.DataFrame) -> str:
                 "says how many readers rated the page, not how helpful they found it.")
     derived = " (a mean computed from the breakdown is marked *derived*)" if (shown["status"] == "derived").any() else ""
     return f"**{count.iloc[0]:,.0f} ratings**, with the average or breakdown the page shows{derived}."
+
+
+def sentiment_chart(sentiment: pd.DataFrame, source: str) -> go.Figure | None:
+    """Bar chart of each comment's VADER compound score titled with what it shows; None without comments."""
+    if sentiment.empty:
+        return None
+    ranked = sentiment.sort_values("compound")
+    title = (f"A word lexicon rates {ranked['pseudonym'].iloc[-1]} most positive and {ranked['pseudonym'].iloc[0]} "
+             "most negative: read with the caveats")
+    return charts.bar_chart(sentiment, "pseudonym", "compound", title=title, source=f"{source}; {VADER_CITATION}",
+                            x_label="Comment", y_label="VADER compound score (-1 to 1)", colour=COMMENT_COLOUR)

@@ -21,7 +21,3 @@ def setup() -> dict[str, pd.DataFrame]:
     pd.set_option("display.precision", 1)
     return page_tables()
 
-
-def show_columns(df: pd.DataFrame, columns: list[str], rename: dict[str, str] | None = None) -> pd.DataFrame:
-    """Return a display copy with only `columns`, renamed for readers; missing shows as blank."""
-    return df[columns].rename(columns=rename or {}).fillna("")

@@ -1,0 +1,31 @@
+"""The report builds for another copy of the dystonia page: one with no comment section at all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PROJECT_ROOT, RAW_PAGE
+
+
+def without_comments(folder: Path) -> Path:
+    """Write the dystonia page with its comment section (count line to last report line) removed."""
+    lines = RAW_PAGE.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("The 3 comments posted"))
+    end = max(i for i, line in enumerate(lines) if line.startswith("Report this content"))
+    path = folder / "dystonia-no-comments.txt"
+    path.write_text("\n".join(lines[:start] + lines[end + 1 :]), encoding="utf-8")
+    return path
+
+
+def test_report_for_a_copy_without_comments(tmp_path: Path) -> None:
+    """Every notebook runs for the variant, the index leaves out the comment caveat, and no comment CSV row exists."""
+    out = tmp_path / "report"
+    cmd = [sys.executable, "-m", "analysis", "report", "--page", str(without_comments(tmp_path)), "--out", str(out)]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "unverified personal views" not in index and "lower bound" in index
+    assert (out / "data" / "comments.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
+    assert "No comments to score." in (out / "04-page-feedback.html").read_text(encoding="utf-8")
