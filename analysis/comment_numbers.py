@@ -3,19 +3,23 @@
 Only numbers in a recognised frame become mentions ("age of 27", "for 27 years", "40 years ago",
 "2 months pregnant", "1 year old daughter", a calendar year 1800-2099). Counts ("3 children"),
 odds ("1 in 4") and days of the month are never ages. An age is attributed to the person the
-sentence refers to (rules in analysis.comment_people).
+sentence refers to (rules in analysis.comment_people). A qualifier written just before the number
+("about 2 months pregnant", "over 20 years") is kept as written, with the kind of number it makes
+(analysis.numbers.qualifier_kind).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from analysis.comment_people import FEMALE, MALE, REL_ADJ, REL_WORDS, RELATIONS, RELATIVE
-from analysis.comment_text import FLAGS, NUMBER, NUMBER_WORDS, TENS, sentence_at, sentence_spans
+from analysis.comment_text import FLAGS, NUMBER, sentence_at, sentence_spans
+from analysis.numbers import parse_number as parse_number_word
+from analysis.numbers import qualifier_kind
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,12 @@ class NumberMention:
     start: int
     end: int
     subject: str | None = None
+    qualifier: str = ""
+
+    @property
+    def kind_of_number(self) -> str:
+        """The kind of number the qualifier makes: approximate, lower_bound, upper_bound or exact."""
+        return qualifier_kind(self.qualifier)
 
 
 def parse_number(token: str) -> int | float:
@@ -38,14 +48,17 @@ def parse_number(token: str) -> int | float:
         return int(token)
     if re.fullmatch(r"\d+\.\d+", token):
         return float(token)
-    parts = re.split(r"[\s-]+", token)
-    if parts[0] in TENS:
-        return TENS[parts[0]] + (NUMBER_WORDS[parts[1]] if len(parts) > 1 else 0)
-    return NUMBER_WORDS[parts[0]]
+    return int(parse_number_word(token))
 
 
 _N = rf"(?P<num>{NUMBER})"
 _APPROX = r"(?:(?:about|around|approximately|approx\.?|nearly|almost|over|roughly|only|just)\s+)?"
+# A qualifier right before the number, as analysis.numbers.QUALIFIER_KIND knows it.
+_QUALIFIER_BEFORE = re.compile(
+    r"\b(at\s+least|more\s+than|less\s+than|fewer\s+than|up\s+to|at\s+most|over|under|about|around|"
+    r"approximately|approx\.?|roughly|nearly|almost|only|just)\s+$",
+    FLAGS,
+)
 _YEARS_OLD = r"(?:[\s-]*(?:years?|yrs?)[\s-]*old)"
 _NOT_AGE_AFTER = r"(?![\s-]*(?:months?|weeks?|days?|hours?|%|mg|am\b|pm\b|o'?clock|\d|:))"
 _PERSON_NOUN = rf"{REL_WORDS}|boy|girl|woman|man|lady|gentleman"
@@ -144,10 +157,23 @@ def _age_kind(text: str, sent: tuple[int, int], start: int, subject: str | None)
     return "age" if subject in (None, "self") else "age_of_other"
 
 
+def _qualifier(text: str, num_start: int) -> str:
+    """Return the qualifier written right before a number, lower-cased ("" if none)."""
+    q = _QUALIFIER_BEFORE.search(text, max(0, num_start - 40), num_start)
+    return " ".join(q.group(1).lower().split()) if q else ""
+
+
 def _number_mention(
     text: str, frame: str, m: re.Match[str], spans: Sequence[tuple[int, int]]
 ) -> NumberMention:
-    """Build a NumberMention from one frame match."""
+    """Build a NumberMention from one frame match, with the qualifier before its number."""
+    return replace(_bare_mention(text, frame, m, spans), qualifier=_qualifier(text, m.start("num")))
+
+
+def _bare_mention(
+    text: str, frame: str, m: re.Match[str], spans: Sequence[tuple[int, int]]
+) -> NumberMention:
+    """Build a NumberMention (without its qualifier) from one frame match."""
     span = m.span("span") if "span" in m.groupdict() and m.group("span") else m.span()
     value = parse_number(m.group("num"))
     if frame == "calendar_year":
@@ -194,7 +220,9 @@ def number_mentions(text: str) -> list[NumberMention]:
     return sorted(found, key=lambda n: n.start)
 
 
-NUMBER_COLUMNS = ["comment_id", "value", "kind", "unit", "subject", "text", "start", "end"]
+# qualifier and kind_of_number come last, so tables that select the first eight by name are unchanged.
+NUMBER_COLUMNS = ["comment_id", "value", "kind", "unit", "subject", "text", "start", "end",
+                  "qualifier", "kind_of_number"]
 
 
 def numbers_table(comments: pd.DataFrame) -> pd.DataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from analysis.numbers import TENS_WORDS, UNIT_WORDS
+
 FLAGS = re.IGNORECASE
 
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')]|$)|\n+")
@@ -44,15 +46,8 @@ def sentence_of(text: str, start: int) -> str:
 
 
 # A number as written: digits, or an English number word up to ninety-nine ("twenty-five").
-NUMBER_WORDS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-TENS: dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}
-_UNIT_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_TENS_ALT = "|".join(TENS)
+# The words and their values are analysis.numbers.NUMBER_WORDS (its units and tens; comments read no
+# scale words), and analysis.comment_numbers.parse_number reads them with analysis.numbers.parse_number.
+_UNIT_ALT = "|".join(sorted(UNIT_WORDS, key=len, reverse=True))
+_TENS_ALT = "|".join(TENS_WORDS)
 NUMBER = rf"(?:\d+(?:\.\d+)?|(?:{_TENS_ALT})(?:[\s-](?:{_UNIT_ALT}))?|{_UNIT_ALT})"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analysis import comment_numbers as cn
 from analysis import comment_people as cp
-from tests.comment_support import BRUMMY40, MORBITZ1, PAULINE15, numbers
+from tests.comment_support import BRUMMY40, MORBITZ1, PAULINE15, REAL, numbers, rows
 
 # ---------------------------------------------------------------------------- the real comments
 
@@ -34,6 +36,33 @@ def test_pauline15_numbers() -> None:
     """"40 years ago" is the only number; "this year" and "many years" carry none."""
     found = cn.number_mentions(PAULINE15)
     assert [(n.value, n.kind, n.text) for n in found] == [(40, "years_ago", "40 years ago")]
+
+
+def test_qualifiers_on_the_real_comments() -> None:
+    """"about 2 months pregnant" and "approximately 40 years ago" keep their qualifier; the rest are exact."""
+    table = cn.numbers_table(REAL)
+    assert list(table.columns[:8]) == ["comment_id", "value", "kind", "unit", "subject", "text", "start", "end"]
+    assert list(table.columns[8:]) == ["qualifier", "kind_of_number"]
+    c1 = rows(table, "C1", kind="pregnancy_months").iloc[0]
+    assert (c1["value"], c1["qualifier"], c1["kind_of_number"]) == (2, "about", "approximate")
+    c3 = rows(table, "C3", kind="years_ago").iloc[0]
+    assert (c3["value"], c3["qualifier"], c3["kind_of_number"]) == (40, "approximately", "approximate")
+    rest = table[~table.index.isin([c1.name, c3.name])]
+    assert len(rest) == 5 and (rest["qualifier"] == "").all() and (rest["kind_of_number"] == "exact").all()
+
+
+@pytest.mark.parametrize(("text", "qualifier", "kind_of_number"), [
+    ("I have had cervical dystonia for over 20 years.", "over", "lower_bound"),
+    ("It started More Than 10 years ago.", "more than", "lower_bound"),
+    ("I was diagnosed at the age of nearly 50.", "nearly", "approximate"),
+    ("It began under 5 years ago.", "under", "upper_bound"),
+    ("I was diagnosed aged approx. 30.", "approx.", "approximate"),
+    ("I was diagnosed at the age of 35.", "", "exact"),
+])  # fmt: skip
+def test_qualifier_before_a_number(text: str, qualifier: str, kind_of_number: str) -> None:
+    """The qualifier right before the number is kept lower-cased, with the kind of number it makes."""
+    [found] = cn.number_mentions(text)
+    assert (found.qualifier, found.kind_of_number) == (qualifier, kind_of_number)
 
 
 # ---------------------------------------------------------------------------- hard cases

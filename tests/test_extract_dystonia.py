@@ -191,7 +191,7 @@ def test_ratings_count_and_missing_average(dystonia, raw_lines) -> None:
     assert raw_lines[count["line"] - 1] == "Based on 87 ratings"
     avg = _row(r, "metric", "average_score")
     assert pd.isna(avg["value"]) and avg["status"] == "missing"
-    assert "star" in avg["note"] and len(avg["note"]) > 20
+    assert "Average rating" in avg["note"] and len(avg["note"]) > 20
     assert raw_lines[avg["line"] - 1] == "Average rating"
     assert not (r["value"] == 0).any()
 
