@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.comment_numbers import numbers_table
 from analysis.comment_people import people_table
-from analysis.comment_terms import build_terms, find_terms
+from analysis.comment_terms import build_terms, find_terms, page_sentences_on
 from analysis.comment_text import sentence_of
 
 __all__ = [
@@ -26,7 +26,7 @@ MENTION_COLUMNS = [
 ]
 UNCOVERED_COLUMNS = [
     "topic", "category", "n_comments", "comment_ids", "terms_as_written", "example_comment_id",
-    "example_quote", "note",
+    "example_quote", "note", "page_says",
 ]
 
 
@@ -58,8 +58,8 @@ def mentions_table(
     return table
 
 
-def summarise_uncovered(mentions: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
-    """Return what readers raise that the page does not cover, one row per topic."""
+def summarise_uncovered(mentions: pd.DataFrame, comments: pd.DataFrame, page_text: str | None = None) -> pd.DataFrame:
+    """Return what readers raise that the page does not cover, one row per topic, with what the page does say."""
     ordered = _ordered_comments(comments)
     rank = {cid: i for i, cid in enumerate(ordered["comment_id"])}
     texts = dict(zip(ordered["comment_id"], ordered["text"], strict=True))
@@ -80,6 +80,7 @@ def summarise_uncovered(mentions: pd.DataFrame, comments: pd.DataFrame) -> pd.Da
             "example_comment_id": first["comment_id"],
             "example_quote": sentence_of(str(texts[first["comment_id"]]), int(first["start"])),
             "note": first["note"],
+            "page_says": page_sentences_on(label, page_text),
         })
     table = pd.DataFrame(rows, columns=UNCOVERED_COLUMNS)
     return table.sort_values("n_comments", ascending=False, kind="stable").reset_index(drop=True)
@@ -89,4 +90,4 @@ def uncovered_table(
     comments: pd.DataFrame, *taxonomy: pd.DataFrame | None, page_text: str | None = None
 ) -> pd.DataFrame:
     """Return what readers raise that the page does not answer (taxonomy as for mentions_table)."""
-    return summarise_uncovered(mentions_table(comments, *taxonomy, page_text=page_text), comments)
+    return summarise_uncovered(mentions_table(comments, *taxonomy, page_text=page_text), comments, page_text)

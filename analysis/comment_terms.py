@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.comment_text import FLAGS
+from analysis.comment_text import FLAGS, sentence_spans
 
 NEGATORS = frozenset({"no", "not", "never", "without", "neither", "nor", "none", "cannot"})
 
@@ -144,6 +144,30 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
      r"families)|support\s+groups?",
      "contact with other patients and families"),
 )
+
+# Where a page may touch on a topic without answering it: the sentence is shown beside the topic, so
+# "the page does not answer this" never hides what the page does say.
+TOPIC_ON_PAGE: dict[str, str] = {
+    "pregnancy": r"pregnan\w*",
+    "awareness and diagnosis delay": r"undiagnosed|difficult\s+to\s+diagnose|diagnos\w*\s+is\s+a\s+complicated",
+    "death and bereavement": r"rest\s+of\s+their\s+lives|\bdie\b|\bdeath\b",
+    "care and hospital": r"\bhospitals?\b|\bcarers?\b|help\s+at\s+home",
+    "meeting others with dystonia": r"support\s+groups?",
+}
+
+
+def page_sentences_on(label: str, page_text: str | None) -> str:
+    """Return the page's sentences that touch on a topic (joined by ' / '), or '' when none do."""
+    pattern = TOPIC_ON_PAGE.get(label)
+    if not pattern or not page_text:
+        return ""
+    found = []
+    for line in page_text.splitlines():
+        for start, end in sentence_spans(line):
+            if re.search(pattern, line[start:end], FLAGS):
+                found.append(line[start:end])
+    return " / ".join(dict.fromkeys(found))
+
 
 # (label, pattern)
 SYMPTOMS: tuple[tuple[str, str], ...] = (

@@ -189,3 +189,17 @@ def test_notebook_table_builders_stay_importable_from_comment_mentions() -> None
     assert cm.people_table is cp.people_table
     assert cm.numbers_table is cn.numbers_table
     assert callable(cm.mentions_table) and callable(cm.summarise_uncovered)
+
+
+def test_uncovered_topics_quote_what_the_page_does_say() -> None:
+    """A topic the page touches on (diagnosis) carries the page's sentence; one it never mentions has none."""
+    from analysis.feedback import page_body_text
+    from analysis.load import page_tables
+
+    t = page_tables()
+    body = page_body_text()
+    mentions = cm.mentions_table(t["comments"], t["types"], t["causes"], t["treatments"], t["tests"], page_text=body)
+    table = cm.summarise_uncovered(mentions, t["comments"], body).set_index("topic")
+    assert "undiagnosed" in table.loc["awareness and diagnosis delay", "page_says"]
+    assert table.loc["pregnancy", "page_says"] == ""
+    assert (cm.summarise_uncovered(mentions, t["comments"])["page_says"] == "").all()
