@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,10 @@ def _script_json(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+# A Markdown link target that is a sibling notebook: [text](01-prevalence.ipynb) or (...ipynb#section).
+NOTEBOOK_LINK = re.compile(r"\]\(([\w-]+)\.ipynb(#[\w-]*)?\)")
+
+
 def _prepare_for_export(nb: Any, name: str, title: str) -> int:
     """Strip volatile metadata, give plotly outputs deterministic ids; return the figure count."""
     slug = "".join(c if c.isalnum() else "-" for c in name).strip("-") or "nb"
@@ -53,6 +58,8 @@ def _prepare_for_export(nb: Any, name: str, title: str) -> int:
     figures = 0
     for ci, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "markdown":  # links between notebooks point at their report pages
+            cell.source = NOTEBOOK_LINK.sub(r"](\1.html\2)", cell.source)
         for oi, output in enumerate(cell.get("outputs", [])):
             if PLOTLY_MIME in output.get("data", {}):
                 output.setdefault("metadata", {})["dystonia_facts"] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,9 @@ def test_report_for_a_copy_without_comments(tmp_path: Path) -> None:
     assert "unverified personal views" not in index and "lower bound" in index
     assert (out / "data" / "comments.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
     assert "No comments to score." in (out / "04-page-feedback.html").read_text(encoding="utf-8")
+    for page in out.glob("*.html"):  # every local link of every page (the overview links the others) resolves
+        html = page.read_text(encoding="utf-8")
+        targets = {t.split("#")[0] for t in re.findall(r'(?:href|src)="(?![a-z]+:)([^"#]+)', html)} - {""}
+        assert targets, page.name
+        assert all((out / t).is_file() for t in targets), (page.name, [t for t in targets if not (out / t).is_file()])
+    assert 'href="01-prevalence.html"' in (out / "00-overview.html").read_text(encoding="utf-8")
