@@ -15,7 +15,8 @@ from analysis.paths import page_path
 from analysis.provenance import verify_checksum
 from analysis.theme import COMMENT_COLOUR
 
-READ_MORE = "Read more about"  # the template's link lines to other pages
+READ_MORE = "Read more about"
+DAYS_PER_YEAR = 365.25  # mean calendar year, for ages in years  # the template's link lines to other pages
 
 
 def timeline_events(page: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
@@ -31,13 +32,14 @@ def timeline_events(page: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
 
 
 def comment_ages(page: pd.DataFrame, comments: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """For each comment: whether it predates the reviewed text, and its age at capture and as of a date."""
+    """For each comment: whether it predates the reviewed text, its least age at capture, and its age as of a date."""
     p = page.iloc[0]
     out = comments[["comment_id", "pseudonym", "date"]].copy()
     out["before_last_review"] = out["date"] < p["last_reviewed"]
     out["days_from_last_review"] = (out["date"] - p["last_reviewed"]).dt.days
-    out["days_before_capture"] = (p["newest_comment"] - out["date"]).dt.days
-    out["years_old_as_of"] = ((pd.Timestamp(as_of) - out["date"]).dt.days / 365.25).round(1)
+    # The page was captured on or after its newest comment, so this is a lower bound on each comment's age then.
+    out["min_days_old_at_capture"] = (p["newest_comment"] - out["date"]).dt.days
+    out["years_old_as_of"] = ((pd.Timestamp(as_of) - out["date"]).dt.days / DAYS_PER_YEAR).round(1)
     return out
 
 
