@@ -3,7 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PAGE ?= data/raw/nhs-choices-dystonia-2013.txt
+RAW_PAGE := data/raw/nhs-choices-dystonia-2013.txt
+# `make report PAGE=... OUT=... AS_OF=YYYY-MM-DD` builds a report for another copy of the page;
+# data/processed/ always holds the tables of the raw page above.
+PAGE ?= $(RAW_PAGE)
+OUT ?= reports
+AS_OF ?=
+PROCESSED := data/processed/facts.csv
 
 .PHONY: all venv data report test lab bench lint dictionary notebooks clean
 
@@ -17,12 +23,14 @@ $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 
 venv: $(STAMP)
 
-data: $(STAMP)  ## extract the page's validated tables into data/processed/
-	$(PY) -m analysis extract $(PAGE) --out data/processed
-	$(PY) -m analysis summary $(PAGE) --out data/processed
+data: $(PROCESSED)  ## extract the raw page's validated tables into data/processed/
 
-report: data  ## tables, then every notebook re-run and exported to reports/
-	$(PY) -m analysis report --page $(PAGE)
+$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv)
+	$(PY) -m analysis extract $(RAW_PAGE) --out data/processed
+	$(PY) -m analysis summary $(RAW_PAGE) --out data/processed
+
+report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
+	$(PY) -m analysis report --page $(PAGE) --out $(OUT) $(if $(AS_OF),--as-of $(AS_OF))
 
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest

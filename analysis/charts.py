@@ -151,10 +151,11 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
     if page and published:
         floor = max(float(r["per_100k"]) for r in page)  # type: ignore[arg-type]
         spread = value_spread(published, three_sig)
-        where = ("above every" if floor > max(published) else
-                 "below every" if floor < min(published) else "within the spread of")
+        below = sum(value < floor for value in published)
+        where = ("above every" if below == len(published) else "below every" if below == 0
+                 else f"above {below} of the {len(published)}")
         default_title = (f"The page's floor, at least {three_sig(floor)} per 100,000, lies {where} "
-                         f"published point estimate shown ({spread} per 100,000)")
+                         f"published point estimates shown ({spread} per 100,000)")
     default_caption = ("Log scale. Dots: published estimates; bars: 95% confidence intervals "
                        "where reported; open dots: recalled figures not verified against a "
                        "source; bands without a dot: published ranges. The page's figure is a "

@@ -14,6 +14,7 @@ PREVALENCE_IDS = [
     "medina-2022-isolated-prevalence",
     "defazio-2004-northern-england-late-onset-prevalence",
     "hannover-2022-all-forms-prevalence",
+    "wales-sail-2017-prevalence",
 ]
 REMISSION_IDS = [
     "jahanshahi-1990-cd-any-remission",

@@ -23,6 +23,8 @@ UK_POPULATION_REF_ID = "ons-uk-population-mid2013"
 # Unit-conversion constants (the only numbers typed in this module).
 PER_100K = 100_000
 PER_MILLION = 1_000_000
+PER_CENT = 100
+PERCENT = "percent"  # a prevalence given as a share of the population
 # Divide a rate in the key unit by the value to get a rate per 100,000.
 RATE_UNIT_DIVISORS = {"per million": PER_MILLION / PER_100K, "per 100,000": 1.0}
 COUNT_UNITS_TO_PEOPLE = {"million people": float(PER_MILLION), "people": 1.0}
@@ -216,9 +218,11 @@ def per_100k(count: float, population: float) -> float:
 
 
 def prevalence_per_100k(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in 'per million' or 'per 100,000' with value/lower/upper expressed per 100,000."""
-    rates = df[df["unit"].isin(list(RATE_UNIT_DIVISORS))].copy()
-    divisor = rates["unit"].map(RATE_UNIT_DIVISORS)
+    """Rows in 'per million', 'per 100,000' (or percent, for prevalence rows) expressed per 100,000."""
+    divisors = {**RATE_UNIT_DIVISORS, PERCENT: PER_CENT / PER_100K}
+    is_prevalence = df["topic"].eq("prevalence") if "topic" in df.columns else pd.Series(False, index=df.index)
+    rates = df[df["unit"].isin(list(RATE_UNIT_DIVISORS)) | (df["unit"].eq(PERCENT) & is_prevalence)].copy()
+    divisor = rates["unit"].map(divisors)
     converted = divisor != 1.0
     out = pd.DataFrame({
         "ref_id": rates["ref_id"],

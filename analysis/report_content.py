@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.extract import extract_page, write_csv
 from analysis.narrative import _readable
+from analysis.numbers import qualifier_kind
 from analysis.summary import days_past_review, summary_table
 
 
@@ -19,14 +20,15 @@ def key_number_text(row: pd.Series) -> str:
     if row["kind"] == "missing":
         return f"missing: {row['how']}"
     qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
+    bound_word = qualifier_kind(row["qualifier"] or "") in ("lower_bound", "upper_bound")  # "at least" says it already
     if row["kind"] == "range":
         return f"{qualifier}{lower} to {upper}{unit} (range)"
     if row["kind"] == "lower_bound_range":
         return f"{qualifier}{lower} to {upper}{unit}, or more (a range applied to a lower bound)"
     if row["kind"] == "lower_bound":
-        return f"at least {qualifier}{lower}{unit} (lower bound)"
+        return f"{qualifier if bound_word else 'at least ' + qualifier}{lower}{unit} (lower bound)"
     if row["kind"] == "upper_bound":
-        return f"at most {qualifier}{upper}{unit} (upper bound)"
+        return f"{qualifier if bound_word else 'at most ' + qualifier}{upper}{unit} (upper bound)"
     if row["kind"] == "approximate":
         return f"{qualifier or 'about '}{value}{unit} (approximate)"
     return f"{value}{unit}"

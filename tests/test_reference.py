@@ -207,3 +207,13 @@ def test_reference_rows_by_topic() -> None:
     assert "dystonia-society-remission-text" in set(remission["ref_id"])
     with pytest.raises(ValueError, match="unknown topic"):
         reference_rows("gossip")
+
+
+def test_prevalence_in_percent_converts_to_per_100k() -> None:
+    """A prevalence given in percent (Wales SAIL) becomes per 100,000; a share in percent does not."""
+    rows = load_reference()
+    wales = prevalence_per_100k(rows[rows["ref_id"] == "wales-sail-2017-prevalence"]).iloc[0]
+    source = rows.set_index("ref_id").loc["wales-sail-2017-prevalence"]
+    assert wales["per_100k"] == pytest.approx(source["value"] * 1000) and wales["kind"] == "derived"
+    shares = rows[rows["topic"] == "share"]
+    assert prevalence_per_100k(shares).empty

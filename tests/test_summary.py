@@ -80,3 +80,12 @@ def test_ratings_statement_never_invents_an_average(tables) -> None:
     text = ratings_statement(tables["ratings"])
     assert "87 ratings" in text and "no average" in text
     assert "no ratings block" in ratings_statement(tables["ratings"].iloc[0:0])
+
+
+def test_key_numbers_say_each_bound_once(summary) -> None:
+    """The index's key numbers read "at least 70,000 people", "at least about 90%", never "at least at least"."""
+    texts = {name: key_number_text(row) for name, row in summary.iterrows()}
+    assert texts["People affected by dystonia in the UK"] == "at least 70,000 people (lower bound)"
+    assert texts["Cases that are focal dystonia"] == "at least about 90% (lower bound)"
+    assert texts["Cases of all other types together"] == "at most about 10% (upper bound)"
+    assert not [t for t in texts.values() if "at least at least" in t or "at most at most" in t]
