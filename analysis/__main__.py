@@ -12,7 +12,8 @@ from analysis.paths import DEFAULT_PAGE, PROCESSED_DIR
 from analysis.report import add_report_parser  # light: pandas and nbconvert load only when needed
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
     """Print a PageWarning as one line on stderr; others as Python would."""
     if issubclass(category, PageWarning):
         print(f"warning: {message}", file=sys.stderr)

@@ -15,6 +15,7 @@ class PageError(ValueError):
     """Bad input: a page that cannot be read or disagrees with itself."""
 
     def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
+        """Keep where the problem is, and say it in one line."""
         self.file, self.line, self.field, self.message = str(file), line, field, message
         super().__init__(f"{_where(file, line, field)}: {message}")
 
@@ -23,5 +24,6 @@ class PageWarning(UserWarning):
     """Unusual but readable input: a value is missing and stays missing."""
 
     def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
+        """Keep where the value is missing, and say it in one line."""
         self.file, self.line, self.field, self.message = str(file), line, field, message
         super().__init__(f"{_where(file, line, field)}: {message}")

@@ -58,6 +58,7 @@ def generic_facts(page: PageText, claims: list[Claim], source: str) -> tuple[lis
     taken = {(c.line, c.start, c.end) for c in claims}
 
     def is_taken(no: int, tok: NumberToken) -> bool:
+        """Return True if another field already claims this number."""
         return any(ln == no and s <= tok.start and tok.end <= e for ln, s, e in taken)
 
     rows, new_claims = [], []

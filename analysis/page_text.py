@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from analysis.errors import PageError
 from analysis.paths import display_path
@@ -47,7 +47,7 @@ def normalise_line(line: str) -> str:
     return stripped[:indent] + _SPACES.sub(" ", stripped[indent:])
 
 
-def _is_hidden(tag) -> bool:
+def _is_hidden(tag: Tag) -> bool:
     """Return True for an element a reader does not see."""
     style = (tag.get("style") or "").replace(" ", "").lower()
     return (

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 KINDS = ["exact", "lower_bound", "upper_bound", "approximate", "range", "qualitative"]
 
 
-def _c(dtype, description: str, nullable: bool = False, checks=None, unique: bool = False) -> Column:
+def _c(dtype: object, description: str, nullable: bool = False, checks: Check | list[Check] | None = None, unique: bool = False) -> Column:
     """Return a column with its description (one line of the data dictionary)."""
     return Column(dtype, checks=checks, nullable=nullable, unique=unique, description=description)
 
 
-def _bounds_consistent(df) -> bool:
+def _bounds_consistent(df: pd.DataFrame) -> bool:
     """Check that lower <= value <= upper wherever both are present."""
     ok = True
     for a, b in (("lower", "value"), ("value", "upper"), ("lower", "upper")):
@@ -22,7 +23,7 @@ def _bounds_consistent(df) -> bool:
     return ok
 
 
-def _missing_means_missing(df) -> bool:
+def _missing_means_missing(df: pd.DataFrame) -> bool:
     """Check that a count or score is empty exactly when its status says missing (labels aside)."""
     numeric = df[df["metric"] != "average_label"]
     return bool((numeric["value"].isna() == (numeric["status"] == "missing")).all())

@@ -13,7 +13,7 @@ from analysis.schemas import SUMMARY
 COLUMNS = ["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how", "source"]
 
 
-def _row(statistic: str, value, lower, upper, kind: str, unit: str, origin: str, how: str, source: str, qualifier: str = "") -> dict:
+def _row(statistic: str, value: float | None, lower: float | None, upper: float | None, kind: str, unit: str, origin: str, how: str, source: str, qualifier: str = "") -> dict:
     """Return one summary row."""
     values = [statistic, value, lower, upper, kind, qualifier, unit, origin, how, source]
     return dict(zip(COLUMNS, values, strict=True))
