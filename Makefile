@@ -11,9 +11,12 @@ OUT ?= reports
 AS_OF ?=
 PROCESSED := data/processed/facts.csv
 
-.PHONY: all venv data report test lab bench lint dictionary notebooks clean
+.PHONY: all help venv data report test lab bench lint dictionary notebooks clean
 
 all: report
+
+help:  ## list the make targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,10 +47,10 @@ bench: $(STAMP)  ## time the report build against the plain nbconvert loop
 notebooks: data  ## re-execute the committed notebooks in place (after changing analysis/ or the data)
 	$(PY) -m analysis.execute_notebooks
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff over the code and the notebooks
 	$(VENV)/bin/ruff check .
 
-dictionary: $(STAMP)
+dictionary: $(STAMP)  ## regenerate docs/data-dictionary.md from the schemas
 	$(PY) -m analysis dictionary
 
 clean:
