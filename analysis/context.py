@@ -49,8 +49,8 @@ def _rows(ids: list[str]) -> pd.DataFrame:
 
 def published_prevalence() -> pd.DataFrame:
     """Published prevalence estimates per 100,000, with CIs where given (conversions marked derived)."""
-    rates = prevalence_per_100k(_rows(PREVALENCE_IDS))
-    return rates.merge(_rows(PREVALENCE_IDS)[["ref_id", "population", "year"]], on="ref_id")
+    rows = _rows(PREVALENCE_IDS)
+    return prevalence_per_100k(rows).merge(rows[["ref_id", "population", "year"]], on="ref_id")
 
 
 def published_remission() -> pd.DataFrame:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from analysis.coverage import claim_match
 from analysis.errors import PageError
 from analysis.numbers import bounds, parse_number, qualifier_kind
-from analysis.page_text import PageText
+from analysis.page_text import PageText, sentence_at
 from analysis.template import Extracted
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 DASH = re.compile(r" [-\u2013] ")  # "Name - definition", with a hyphen or an en dash
 
 
@@ -55,17 +54,6 @@ STATEMENT_RULES = [
 def _flex(pattern: str) -> str:
     """Let a pattern's straight apostrophes match typographic ones too (pages mix "it's" and "it\u2019s")."""
     return pattern.replace("'", "['\u2019]")
-
-
-def sentence_at(line: str, start: int) -> str:
-    """Return the sentence of `line` that contains character `start`."""
-    pos = 0
-    for part in SENTENCE_END.split(line):
-        begin = line.index(part, pos)
-        if begin <= start < begin + len(part):
-            return part.strip()
-        pos = begin + len(part)
-    return line.strip()
 
 
 def _search(page: PageText, pattern: str, fieldname: str) -> tuple[int, re.Match]:

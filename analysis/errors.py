@@ -11,8 +11,8 @@ def _where(file: Path | str, line: int | None, field: str) -> str:
     return f"{loc}: {field}"
 
 
-class PageError(ValueError):
-    """Bad input: a page that cannot be read or disagrees with itself."""
+class _Located(Exception):
+    """A message that names the file, the line and the field it is about."""
 
     def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
         """Keep where the problem is, and say it in one line."""
@@ -20,10 +20,9 @@ class PageError(ValueError):
         super().__init__(f"{_where(file, line, field)}: {message}")
 
 
-class PageWarning(UserWarning):
-    """Unusual but readable input: a value is missing and stays missing."""
+class PageError(_Located, ValueError):
+    """Bad input: a page that cannot be read or disagrees with itself."""
 
-    def __init__(self, file: Path | str, line: int | None, field: str, message: str) -> None:
-        """Keep where the value is missing, and say it in one line."""
-        self.file, self.line, self.field, self.message = str(file), line, field, message
-        super().__init__(f"{_where(file, line, field)}: {message}")
+
+class PageWarning(_Located, UserWarning):
+    """Unusual but readable input: a value is missing and stays missing."""

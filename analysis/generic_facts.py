@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from analysis.coverage import Claim
-from analysis.dystonia import sentence_at
 from analysis.numbers import SCALE_WORDS, NumberToken, bounds, number_tokens, qualifier_kind
-from analysis.page_text import PageText
+from analysis.page_text import PageText, sentence_at
 
 QUALIFIER_BEFORE = re.compile(r"(at least|more than|over|up to|at most|fewer than|less than|about|around|approximately|roughly|nearly|almost)\s+$", re.I)
 # Range markers between two numbers: "2-7", "2–7" (en dash), "two to seven", "from 2 to 7"; "and" only after "between".

@@ -30,7 +30,7 @@ def as_written(row: pd.Series) -> str:
     return f"{qualifier} {_with_unit(number, row['unit'])}".strip()
 
 
-def _readable(value: float) -> str:
+def readable_number(value: float) -> str:
     """Format a whole number exactly and anything else to 3 significant digits; blank if missing."""
     if pd.isna(value):
         return ""
@@ -41,7 +41,7 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the summary table for reading: figures rounded to 3 significant digits, missing as 'missing'."""
     out = summary.copy()
     for col in ("value", "lower", "upper"):
-        out[col] = [_readable(v) for v in out[col]]
+        out[col] = [readable_number(v) for v in out[col]]
     out.loc[out["kind"] == "missing", "value"] = "missing"
     return out[["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how"]]
 

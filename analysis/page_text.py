@@ -21,6 +21,7 @@ BLOCK_TAGS = [
 # Not read as the page: code, head, embedded media, controls, and site navigation menus.
 DROP_TAGS = ["script", "style", "noscript", "template", "head", "iframe", "svg", "img", "button", "nav"]
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<div|<p[\s>])", re.I)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (a non-breaking space is not one)
 
@@ -125,3 +126,14 @@ def read_page(path: Path | str, max_bytes: int = MAX_BYTES) -> PageText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(normalise_line(line) for line in text.split("\n"))
     return PageText(path, name, hashlib.sha256(data).hexdigest(), lines, was_html)
+
+
+def sentence_at(line: str, start: int) -> str:
+    """Return the sentence of `line` that contains character `start`."""
+    pos = 0
+    for part in SENTENCE_END.split(line):
+        begin = line.index(part, pos)
+        if begin <= start < begin + len(part):
+            return part.strip()
+        pos = begin + len(part)
+    return line.strip()

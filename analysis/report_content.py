@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.extract import extract_page, write_csv
-from analysis.narrative import _readable
+from analysis.narrative import readable_number
 from analysis.numbers import qualifier_kind
 from analysis.summary import days_past_review, summary_table
 
@@ -16,7 +16,7 @@ from analysis.summary import days_past_review, summary_table
 def key_number_text(row: pd.Series) -> str:
     """Write a summary row's figure with its kind: "at least 70,000 people", "3,500 to 7,000 people"."""
     unit = "%" if row["unit"] == "percent" else f" {row['unit']}"
-    value, lower, upper = (_readable(row[c]) for c in ("value", "lower", "upper"))
+    value, lower, upper = (readable_number(row[c]) for c in ("value", "lower", "upper"))
     if row["kind"] == "missing":
         return f"missing: {row['how']}"
     qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
