@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_dictionary)
     add_report_parser(sub)
+    from analysis.compare import add_compare_parser  # light: the comparison's modules load only when it runs
+
+    add_compare_parser(sub)
     return parser
 
 
