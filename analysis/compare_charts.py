@@ -6,28 +6,47 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.compare_table import KIND_COLUMNS
-from analysis.theme import OKABE_ITO, apply_theme, format_number, safe_text
+from analysis.theme import OKABE_ITO, apply_theme, format_number, safe_text, wrap_safe
 
 MAX_BARS = 40  # beyond this many pages, a bar per page is no longer read at a glance: the charts summarise
-BAR_PX = 26
+BAR_PX = 36  # room for a page name wrapped onto two lines
 KIND_NAMES = {
     "exact": "exact", "lower_bound": "lower bound ('at least')", "upper_bound": "upper bound ('up to')",
     "approximate": "approximation ('about')", "range": "range ('5-10')", "qualitative": "statement without a number",
+}  # fmt: skip
+KIND_PLURALS = {
+    "exact": "exact numbers", "lower_bound": "lower bounds", "upper_bound": "upper bounds",
+    "approximate": "approximations", "range": "ranges", "qualitative": "statements without a number",
 }  # fmt: skip
 KIND_COLOURS = {
     "exact": OKABE_ITO["blue"], "lower_bound": OKABE_ITO["vermillion"], "upper_bound": OKABE_ITO["reddish_purple"],
     "approximate": OKABE_ITO["orange"], "range": OKABE_ITO["bluish_green"], "qualitative": OKABE_ITO["sky_blue"],
 }  # fmt: skip
 OVERDUE_COLOUR, NOT_DUE_COLOUR = OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"]
-SOURCE = "the saved NHS Choices pages compared (review dates and figures as each page states them)"
+SOURCE = "the saved NHS Choices pages compared, as each page states them"
+
+
+LABEL_WRAP = 32
+
+
+def topics(df: pd.DataFrame) -> list[str]:
+    """Return each row's topic, or its file name where the page names none."""
+    return [t if isinstance(t, str) else f for t, f in zip(df["topic"], df["page_file"], strict=True)]
 
 
 def page_labels(df: pd.DataFrame) -> list[str]:
-    """Return a label per row: the topic, with the file name where two pages share a topic (escaped for plotly)."""
-    topics = [t if isinstance(t, str) else f for t, f in zip(df["topic"], df["page_file"], strict=True)]
-    repeated = {t for t in topics if topics.count(t) > 1} if len(topics) <= MAX_BARS else set()
-    names = [f"{t} ({f.rsplit('/', 1)[-1]})" if t in repeated else t for t, f in zip(topics, df["page_file"], strict=True)]
-    return [safe_text(n) for n in names]
+    """Return a label per row: the topic, with the file name where two pages share a topic (escaped, wrapped)."""
+    names = topics(df)
+    repeated = {t for t in names if names.count(t) > 1}
+    stems = [f.rsplit("/", 1)[-1].rsplit(".", 1)[0] for f in df["page_file"]]
+    return [wrap_safe(f"{t} ({s})" if t in repeated else t, LABEL_WRAP) for t, s in zip(names, stems, strict=True)]
+
+
+def _finish(fig: go.Figure, title: str, caption: str | None, height: int) -> go.Figure:
+    """Theme the chart and let its title use the figure's full width (long page names push the plot right)."""
+    apply_theme(fig, title, SOURCE, caption, plot_height=height)
+    fig.update_layout(title={"xref": "container", "x": 0.01}, legend={"traceorder": "normal"})
+    return fig
 
 
 def _days(n: int) -> str:
@@ -47,10 +66,10 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
         title = "No page compared shows a next-review date"
         fig = go.Figure()
     elif len(dated) <= MAX_BARS:
-        ordered = dated.assign(label=page_labels(dated)).sort_values(["days_overdue", "label"], kind="stable")
+        ordered = dated.assign(label=page_labels(dated), name=topics(dated)).sort_values(["days_overdue", "label"], kind="stable")
         worst = ordered.iloc[-1]
         title = (f"{late} of {len(dated)} pages are past their next-review date as of {as_of}; "
-                 f"{worst['label']} by the most, {_days(int(worst['days_overdue']))}") if late else \
+                 f"{worst['name']} by the most, {_days(int(worst['days_overdue']))}") if late else \
             f"None of the {len(dated)} pages is past its next-review date as of {as_of}"
         days = [int(d) for d in ordered["days_overdue"]]
         fig = go.Figure(go.Bar(
@@ -74,9 +93,9 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
         fig.update_yaxes(title_text="Pages")
         height = 360
     if len(dated) <= MAX_BARS:
-        fig.update_xaxes(title_text=f"Days past the next-review date, as of {as_of} (negative: not yet due)")
+        fig.update_xaxes(title_text="Days past the next-review date (negative: not yet due)")
     fig.update_layout(showlegend=False)
-    return apply_theme(fig, title, SOURCE, caption, plot_height=max(height if not dated.empty else 120, 120))
+    return _finish(fig, title, caption, max(height if not dated.empty else 120, 120))
 
 
 def kinds_chart(df: pd.DataFrame) -> go.Figure:
@@ -88,11 +107,11 @@ def kinds_chart(df: pd.DataFrame) -> go.Figure:
     if total:
         top = max(shown, key=lambda k: (totals[k], -KIND_COLUMNS.index(k)))
         title = (f"Of {format_number(total)} figures on {len(read)} pages, {format_number(totals[top])} "
-                 f"({round(100 * totals[top] / total)}%) are stated as {KIND_NAMES[top].split(' (')[0]}s")
+                 f"({round(100 * totals[top] / total)}%) are stated as {KIND_PLURALS[top]}")
     else:
         title = "The pages compared state no figures"
     bounded = totals["lower_bound"] + totals["upper_bound"] + totals["approximate"] + totals["range"]
-    caption = (f"{format_number(bounded)} figures are bounds, approximations or ranges: read them as such, not as exact counts."
+    caption = (f"{format_number(bounded)} figures are bounds, approximations or ranges, not exact counts."
                if bounded else None)
     fig = go.Figure()
     if len(read) <= MAX_BARS:
@@ -114,4 +133,4 @@ def kinds_chart(df: pd.DataFrame) -> go.Figure:
         fig.update_xaxes(title_text="Figures, all pages together")
         height = 80
     fig.update_layout(barmode="stack", showlegend=bool(shown))
-    return apply_theme(fig, title, SOURCE, caption, plot_height=max(height, 80))
+    return _finish(fig, title, caption, max(height, 80))

@@ -16,10 +16,9 @@ from analysis.theme import format_number
 
 TITLE = "NHS Choices pages compared"
 HEADERS = ["Page", "Last reviewed", "Next review due", "Days overdue", "Ratings", "Average rating", "Comments",
-           "Figures", "Exact", "Lower bounds", "Upper bounds", "Approximations", "Ranges", "Without a number",
-           "Named source"]  # fmt: skip
-NUMERIC = {"Days overdue", "Ratings", "Comments", "Figures", "Exact", "Lower bounds", "Upper bounds", "Approximations",
-           "Ranges", "Without a number", "Named source"}  # fmt: skip
+           "Figures", "Exact", "Lower bounds", "Upper bounds", "Approxi\u00admations", "Ranges", "No number",
+           "Name who estimated"]  # fmt: skip
+NUMERIC = set(HEADERS[7:]) | {"Days overdue", "Ratings", "Comments"}
 
 
 def figure_json(fig: go.Figure) -> str:
@@ -28,14 +27,15 @@ def figure_json(fig: go.Figure) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _cell(text: str, num: bool = False, missing: bool = False) -> dict[str, Any]:
-    """One table cell."""
-    return {"text": text, "num": num, "missing": missing}
+def _cell(text: str, num: bool = False, missing: bool = False, date: bool = False) -> dict[str, Any]:
+    """One table cell, with its CSS classes."""
+    classes = [c for c, on in (("num", num), ("missing", missing), ("date", date)) if on]
+    return {"text": text, "classes": " ".join(classes)}
 
 
 def _date(value: object) -> dict[str, Any]:
     """A date cell: ISO 8601, or 'not shown'."""
-    return _cell("not shown", missing=True) if pd.isna(value) else _cell(f"{value:%Y-%m-%d}")
+    return _cell("not shown", missing=True) if pd.isna(value) else _cell(f"{value:%Y-%m-%d}", date=True)
 
 
 def _count(value: object, absent: str) -> dict[str, Any]:
