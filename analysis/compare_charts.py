@@ -83,7 +83,7 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
     else:
         years = (dated["days_overdue"] // 365).astype(int)
         counts = years.value_counts().sort_index()
-        title = f"{late} of {len(dated)} pages are past their next-review date as of {as_of}"
+        title = f"{format_number(late)} of {format_number(len(dated))} pages are past their next-review date as of {as_of}"
         fig = go.Figure(go.Bar(
             x=[f"{y} to {y + 1}" if y >= 0 else f"{-y - 1} to {-y} (not yet due)" for y in counts.index],
             y=[int(n) for n in counts], marker_color=[OVERDUE_COLOUR if y >= 0 else NOT_DUE_COLOUR for y in counts.index],
@@ -106,7 +106,7 @@ def kinds_chart(df: pd.DataFrame) -> go.Figure:
     shown = [k for k in KIND_COLUMNS if totals[k]]
     if total:
         top = max(shown, key=lambda k: (totals[k], -KIND_COLUMNS.index(k)))
-        title = (f"Of {format_number(total)} figures on {len(read)} pages, {format_number(totals[top])} "
+        title = (f"Of {format_number(total)} figures on {format_number(len(read))} pages, {format_number(totals[top])} "
                  f"({round(100 * totals[top] / total)}%) are stated as {KIND_PLURALS[top]}")
     else:
         title = "The pages compared state no figures"
@@ -127,7 +127,7 @@ def kinds_chart(df: pd.DataFrame) -> go.Figure:
     else:
         for kind in shown:
             fig.add_trace(go.Bar(
-                x=[totals[kind]], y=[f"All {len(read)} pages"], orientation="h", name=KIND_NAMES[kind],
+                x=[totals[kind]], y=[f"All {format_number(len(read))} pages"], orientation="h", name=KIND_NAMES[kind],
                 marker_color=KIND_COLOURS[kind], hovertemplate=f"%{{x}} {safe_text(KIND_NAMES[kind])}<extra></extra>",
             ))
         fig.update_xaxes(title_text="Figures, all pages together")
