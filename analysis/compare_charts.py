@@ -27,6 +27,7 @@ SOURCE = "the saved NHS Choices pages compared, as each page states them"
 
 
 LABEL_WRAP = 32
+LINE_PX = 17
 
 
 def topics(df: pd.DataFrame) -> list[str]:
@@ -40,6 +41,11 @@ def page_labels(df: pd.DataFrame) -> list[str]:
     repeated = {t for t in names if names.count(t) > 1}
     stems = [f.rsplit("/", 1)[-1].rsplit(".", 1)[0] for f in df["page_file"]]
     return [wrap_safe(f"{t} ({s})" if t in repeated else t, LABEL_WRAP) for t, s in zip(names, stems, strict=True)]
+
+
+def bars_height(labels: list[str]) -> int:
+    """Pixels for horizontal bars: each at least BAR_PX, more for a label wrapped onto several lines."""
+    return sum(max(BAR_PX, LINE_PX * (label.count("<br>") + 1) + 8) for label in labels)
 
 
 def _finish(fig: go.Figure, title: str, caption: str | None, height: int) -> go.Figure:
@@ -79,7 +85,7 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
         fig.update_yaxes(type="category", automargin=True)
-        height = BAR_PX * len(ordered)
+        height = bars_height(list(ordered["label"]))
     else:
         years = (dated["days_overdue"] // 365).astype(int)
         counts = years.value_counts().sort_index()
@@ -123,7 +129,7 @@ def kinds_chart(df: pd.DataFrame) -> go.Figure:
             ))
         fig.update_yaxes(type="category", autorange="reversed", automargin=True)
         fig.update_xaxes(title_text="Figures on the page")
-        height = BAR_PX * max(len(read), 1)
+        height = bars_height(labels)
     else:
         for kind in shown:
             fig.add_trace(go.Bar(

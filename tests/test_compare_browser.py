@@ -55,6 +55,8 @@ def test_the_page_opens_offline_draws_both_charts_and_runs_nothing_from_a_title(
             page, requests, errors = open_page(browser, hostile / "index.html")
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 2", timeout=20000)
+            page.wait_for_function("""() => [...document.querySelectorAll('.chart')].every(
+                d => d.querySelector('svg.main-svg').getBoundingClientRect().width <= d.getBoundingClientRect().width + 1)""")
             assert drawn_figures(page) == 2
             assert page.evaluate(LIVE_MARKUP_JS) == NO_LIVE_MARKUP
             assert page.evaluate("window.__pwned === undefined")
