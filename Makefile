@@ -44,6 +44,14 @@ lab: $(STAMP)  ## open the project in JupyterLab
 bench: $(STAMP)  ## time the report build against the plain nbconvert loop
 	$(PY) -m analysis.bench
 
+# `make compare PAGES="a.txt b.html" COMPARE_OUT=dir AS_OF=YYYY-MM-DD`: one row per page, charts, CSV, HTML.
+# Without PAGES: the raw page, then every page in ../shared/pages and its variants folder.
+PAGES ?=
+COMPARE_OUT ?= reports/compare
+.PHONY: compare
+compare: $(STAMP)  ## compare many pages (PAGES="...") into COMPARE_OUT, linking each to its report in reports/
+	$(PY) -m analysis compare $(foreach p,$(PAGES),"$(p)") --out "$(COMPARE_OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
+
 notebooks: data  ## re-execute the committed notebooks in place (after changing analysis/ or the data)
 	$(PY) -m analysis.execute_notebooks
 

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis import paths
 from analysis.paths import DEFAULT_AS_OF, DEFAULT_PAGE, PROJECT_ROOT, REPORTS_DIR
 
 SHARED_PAGES = PROJECT_ROOT.parent / "shared" / "pages"
@@ -97,14 +98,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"wrote {write_dictionary()}")
         return 0
     try:
-        date.fromisoformat(args.as_of)
-        result = build_compare(args.pages or default_pages(), args.out, args.as_of, args.reports, args.jobs)
+        as_of = date.fromisoformat(args.as_of).isoformat() if args.as_of else paths.as_of().isoformat()
+        result = build_compare(args.pages or default_pages(), args.out, as_of, args.reports, args.jobs)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for name, error in result.failed:
         print(f"warning: {name} not compared: {error}", file=sys.stderr)
-    print(f"compared {result.read} pages ({len(result.failed)} could not be read): {result.out / 'index.html'}")
+    plural = "" if result.read == 1 else "s"
+    print(f"compared {result.read} page{plural} ({len(result.failed)} could not be read): {result.out / 'index.html'}")
     return 0 if result.read else 1
 
 
@@ -113,7 +115,8 @@ def add_compare_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("compare", help="compare many pages: one row each, charts, CSV and an HTML page")
     p.add_argument("pages", type=Path, nargs="*", help="saved pages (default: the raw dystonia page and ../shared/pages)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for index.html, compare.csv and assets/")
-    p.add_argument("--as-of", default=DEFAULT_AS_OF, help="ISO date days overdue are counted to (default %(default)s)")
+    p.add_argument("--as-of", default=None,
+                   help=f"ISO date days overdue are counted to (default ${paths.AS_OF_ENV}, else {DEFAULT_AS_OF})")
     p.add_argument("--reports", type=Path, nargs="*", default=[REPORTS_DIR],
                    help="folders holding built reports (each, or one level below it); a page links to the report of the same SHA-256")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPUs)")

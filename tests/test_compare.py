@@ -209,7 +209,7 @@ def test_the_command_line_lists_failures_and_refuses_a_bad_as_of(tmp_path: Path)
     broken = write_page(tmp_path, "broken.txt", BROKEN_PAGE)
     done = run_cli("compare", RAW_PAGE, broken, "--out", tmp_path / "c", "--reports")
     assert done.returncode == 0, done.stderr
-    assert "compared 1 pages (1 could not be read)" in done.stdout
+    assert "compared 1 page (1 could not be read)" in done.stdout
     assert [line for line in done.stderr.splitlines() if line.startswith("warning: ")] == [
         f"warning: broken.txt not compared: {read_csv(tmp_path / 'c' / COMPARE_CSV)['error'].iloc[1]}"]
     bad = run_cli("compare", RAW_PAGE, "--out", tmp_path / "d", "--as-of", "25/11/2026", "--reports")
