@@ -55,8 +55,14 @@ def _swap_in(staging: Path, out: Path) -> None:
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.replace(staging, out)
+    except OSError:  # a concurrent run swapped its own complete comparison in first: keep that one
+        if not out.exists() and old.exists():
+            os.replace(old, out)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def build_compare(pages: list[Path], out: Path, as_of: str = DEFAULT_AS_OF, reports: list[Path] | None = None,
@@ -100,7 +106,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     try:
         as_of = date.fromisoformat(args.as_of).isoformat() if args.as_of else paths.as_of().isoformat()
         result = build_compare(args.pages or default_pages(), args.out, as_of, args.reports, args.jobs)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for name, error in result.failed:

@@ -10,15 +10,7 @@ from markupsafe import escape
 
 from analysis.compare import build_compare
 from analysis.compare_table import COMPARE_CSV
-from tests.browser_support import (
-    LIVE_MARKUP_JS,
-    LOCAL_SCHEMES,
-    NO_LIVE_MARKUP,
-    drawn_figures,
-    launch_chromium,
-    needs_chromium,
-    open_page,
-)
+from tests import browser_support as browser
 from tests.conftest import FIXTURES, RAW_PAGE, write_page
 
 HOSTILE_TITLE = '<script>window.__pwned=true</script><img src=x onerror="window.__pwned=true"> & $x$ \'Hay\' fever'
@@ -48,19 +40,19 @@ def test_a_hostile_title_is_escaped_in_the_html_and_the_chart_data(hostile: Path
     assert rows[1]["topic"] == rows[1]["title"] == HOSTILE_TITLE  # the CSV keeps the page's text as it is
 
 
-@needs_chromium
+@browser.needs_chromium
 def test_the_page_opens_offline_draws_both_charts_and_runs_nothing_from_a_title(hostile: Path, tmp_path: Path) -> None:
-    with launch_chromium() as browser:
+    with browser.launch_chromium() as chromium:
         for width in WIDTHS:
-            page, requests, errors = open_page(browser, hostile / "index.html")
+            page, requests, errors = browser.open_page(chromium, hostile / "index.html")
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 2", timeout=20000)
             page.wait_for_function("""() => [...document.querySelectorAll('.chart')].every(
                 d => d.querySelector('svg.main-svg').getBoundingClientRect().width <= d.getBoundingClientRect().width + 1)""")
-            assert drawn_figures(page) == 2
-            assert page.evaluate(LIVE_MARKUP_JS) == NO_LIVE_MARKUP
+            assert browser.drawn_figures(page) == 2
+            assert page.evaluate(browser.LIVE_MARKUP_JS) == browser.NO_LIVE_MARKUP
             assert page.evaluate("window.__pwned === undefined")
-            assert errors == [] and all(r.startswith(LOCAL_SCHEMES) for r in requests)
+            assert errors == [] and all(r.startswith(browser.LOCAL_SCHEMES) for r in requests)
             chart_text = page.locator("#chart-overdue").inner_text()
             assert "<script>window.__pwned=true</script>" in chart_text  # shown as text, in the chart's labels
             assert HOSTILE_TITLE[:40] in page.locator("table.pages").inner_text()
