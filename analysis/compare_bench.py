@@ -24,6 +24,7 @@ from analysis.compare_synthetic import synthetic_pages
 from analysis.paths import PROJECT_ROOT
 
 SIZES = (250, 500, 1000)
+TARGET_PAGES = 1000
 TARGET_SECONDS, TARGET_MB = 60.0, 1024.0
 SAMPLE_SECONDS = 0.02
 
@@ -106,6 +107,11 @@ def fixed_and_per_page(runs: list[Run], cpu: bool = False) -> tuple[float, float
     return my - slope * mx, slope
 
 
+def target_run(runs: list[Run]) -> Run:
+    """The run the targets apply to: 1,000 pages, or the largest run if there is none of that size."""
+    return next((r for r in runs if r.pages == TARGET_PAGES), runs[-1])
+
+
 def report(runs: list[Run], jobs: int | None) -> str:
     """Format the runs as a Markdown table with the targets and the linearity figure."""
     lines = [
@@ -118,7 +124,7 @@ def report(runs: list[Run], jobs: int | None) -> str:
     lines += [f"| {r.pages:,} | {r.seconds:.1f} s | {1000 * r.seconds / r.pages:.1f} ms | {r.cpu_seconds:.1f} s "
               f"| {1000 * r.cpu_seconds / r.pages:.1f} ms | {r.peak_rss_mb:.0f} MB | {r.peak_pss_mb:.0f} MB | {r.processes} |"
               for r in runs]  # fmt: skip
-    big = runs[-1]
+    big, target = runs[-1], target_run(runs)
     (fixed, per_page), (cpu_fixed, cpu_per_page) = fixed_and_per_page(runs), fixed_and_per_page(runs, cpu=True)
     lines += [
         "",
@@ -126,8 +132,9 @@ def report(runs: list[Run], jobs: int | None) -> str:
         f"CPU {linearity(runs, cpu=True):.2f} (1.00 = linear; below 1 the fixed start-up cost is spread over more pages).",
         f"Straight-line fit, seconds = fixed + per page x pages: wall {fixed:.1f} s + {1000 * per_page:.1f} ms a page; "
         f"CPU {cpu_fixed:.1f} s + {1000 * cpu_per_page:.1f} ms a page (fixed: start-up, imports, writing the HTML page).",
-        f"{big.pages:,} pages: {big.seconds:.1f} s (target under {TARGET_SECONDS:.0f} s: {'met' if big.seconds < TARGET_SECONDS else 'NOT met'}), "
-        f"peak RSS {big.peak_rss_mb:.0f} MB (target under {TARGET_MB:.0f} MB: {'met' if big.peak_rss_mb < TARGET_MB else 'NOT met'}).",
+        f"{target.pages:,} pages: {target.seconds:.1f} s (target under {TARGET_SECONDS:.0f} s: "
+        f"{'met' if target.seconds < TARGET_SECONDS else 'NOT met'}), peak RSS {target.peak_rss_mb:.0f} MB "
+        f"(target under {TARGET_MB:.0f} MB: {'met' if target.peak_rss_mb < TARGET_MB else 'NOT met'}).",
     ]
     return "\n".join(lines)
 
@@ -147,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(timed_compare(pages[:n], work / f"out-{n}", args.jobs))
             print(f"{n} pages: {runs[-1].seconds:.1f} s, peak RSS {runs[-1].peak_rss_mb:.0f} MB", file=sys.stderr, flush=True)
     print(report(runs, args.jobs))
-    big = runs[-1]
-    ok = all(r.exit_code == 0 for r in runs) and big.seconds < TARGET_SECONDS and big.peak_rss_mb < TARGET_MB
+    target = target_run(runs)
+    ok = all(r.exit_code == 0 for r in runs) and target.seconds < TARGET_SECONDS and target.peak_rss_mb < TARGET_MB
     return 0 if ok else 1
 
 
