@@ -177,16 +177,16 @@ def test_each_page_links_to_its_own_report(tmp_path: Path) -> None:
 
 
 def test_rebuilds_are_the_same_bytes_and_serial_equals_parallel(tmp_path: Path) -> None:
-    pages = sorted(FIXTURES.glob("*.txt")) * 1 + [RAW_PAGE]
+    pages = [*sorted(FIXTURES.glob("*.txt")), RAW_PAGE]
     from analysis.compare_synthetic import synthetic_pages
 
     pages += synthetic_pages(pages, 60, tmp_path / "pages")  # enough to start worker processes
     outputs = []
-    for i, jobs in enumerate((1, 2, 2)):
+    for i, jobs in enumerate((1, 2)):  # a rebuild, and serial against parallel: the same bytes
         out = tmp_path / f"out{i}"
         build_compare(pages, out, AS_OF, reports=[], jobs=jobs)
         outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {"index.html", COMPARE_CSV, "assets/plotly.min.js"}
 
 
