@@ -67,7 +67,8 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
     as_of = f"{df['as_of'].iloc[0]:%d %B %Y}" if len(df) else ""
     late = int((dated["days_overdue"] > 0).sum())
     undated = len(read) - len(dated)
-    caption = f"{undated} page{'s' if undated != 1 else ''} show no next-review date and are not drawn." if undated else None
+    caption = (f"{undated} page shows no next-review date and is not drawn." if undated == 1 else
+               f"{format_number(undated)} pages show no next-review date and are not drawn." if undated else None)
     if dated.empty:
         title = "No page compared shows a next-review date"
         fig = go.Figure()
