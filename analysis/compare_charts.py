@@ -60,6 +60,18 @@ def _days(n: int) -> str:
     return f"{format_number(abs(n))} day{'s' if abs(n) != 1 else ''}"
 
 
+def overdue_title(late: int, dated: int, as_of: str, worst: str | None = None, worst_days: int = 0) -> str:
+    """State the finding: how many pages are past their next-review date, and which by the most."""
+    if dated == 1 and worst is not None:
+        if worst_days > 0:
+            return f"{worst} is {_days(worst_days)} past its next-review date as of {as_of}"
+        return f"{worst} is not past its next-review date as of {as_of}: {_days(worst_days)} to go"
+    if not late:
+        return f"None of the {format_number(dated)} pages is past its next-review date as of {as_of}"
+    title = f"{format_number(late)} of {format_number(dated)} pages are past their next-review date as of {as_of}"
+    return title + (f"; {worst} by the most, {_days(worst_days)}" if worst is not None else "")
+
+
 def overdue_chart(df: pd.DataFrame) -> go.Figure:
     """Bars of days past each page's next-review date (a histogram by year past due beyond MAX_BARS pages)."""
     read = df[df["status"] == "read"]
@@ -75,9 +87,7 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
     elif len(dated) <= MAX_BARS:
         ordered = dated.assign(label=page_labels(dated), name=topics(dated)).sort_values(["days_overdue", "label"], kind="stable")
         worst = ordered.iloc[-1]
-        title = (f"{late} of {len(dated)} pages are past their next-review date as of {as_of}; "
-                 f"{worst['name']} by the most, {_days(int(worst['days_overdue']))}") if late else \
-            f"None of the {len(dated)} pages is past its next-review date as of {as_of}"
+        title = overdue_title(late, len(dated), as_of, worst["name"], int(worst["days_overdue"]))
         days = [int(d) for d in ordered["days_overdue"]]
         fig = go.Figure(go.Bar(
             x=days, y=list(ordered["label"]), orientation="h",
@@ -90,7 +100,7 @@ def overdue_chart(df: pd.DataFrame) -> go.Figure:
     else:
         years = (dated["days_overdue"] // 365).astype(int)
         counts = years.value_counts().sort_index()
-        title = f"{format_number(late)} of {format_number(len(dated))} pages are past their next-review date as of {as_of}"
+        title = overdue_title(late, len(dated), as_of)
         fig = go.Figure(go.Bar(
             x=[f"{y} to {y + 1}" if y >= 0 else f"{-y - 1} to {-y} (not yet due)" for y in counts.index],
             y=[int(n) for n in counts], marker_color=[OVERDUE_COLOUR if y >= 0 else NOT_DUE_COLOUR for y in counts.index],

@@ -221,3 +221,20 @@ def test_the_data_dictionary_is_generated_from_the_schema() -> None:
     for col, spec in COMPARE.columns.items():
         assert f"| `{col}` |" in text and spec.description in text
     assert DICTIONARY_PATH.read_text(encoding="utf-8") == text, "run `python -m analysis compare --write-dictionary`"
+
+
+def test_chart_titles_state_the_finding_and_pages_not_yet_due_are_drawn_apart(tmp_path: Path) -> None:
+    from analysis.compare_charts import NOT_DUE_COLOUR, OVERDUE_COLOUR, overdue_chart, overdue_title
+
+    assert overdue_title(1, 1, "1 May 2020", "Dystonia", 4177) == "Dystonia is 4,177 days past its next-review date as of 1 May 2020"
+    assert overdue_title(0, 1, "1 May 2020", "Dystonia", -1) == "Dystonia is not past its next-review date as of 1 May 2020: 1 day to go"
+    assert overdue_title(2, 1000, "1 May 2020").startswith("2 of 1,000 pages are past")
+    pages = [RAW_PAGE, FIXTURES / "no-comments.txt", FIXTURES / "no-review-dates.txt"]  # due 2015, due 2018, no date
+    build_compare(pages, tmp_path / "c", "2016-01-01", reports=[], jobs=1)
+    df = read_csv(tmp_path / "c" / COMPARE_CSV)
+    assert list(df["days_overdue"].isna()) == [False, False, True] and df["days_overdue"].iloc[1] < 0 < df["days_overdue"].iloc[0]
+    fig = overdue_chart(df)
+    assert fig.layout.title.text.startswith("1 of 2 pages are past their next-review date as of 01 January 2016")
+    bars = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
+    assert bars == {"Hay fever": NOT_DUE_COLOUR, "Dystonia": OVERDUE_COLOUR}
+    assert "1 page shows no next-review date" in next(a.text for a in fig.layout.annotations if a.name == "caption")
