@@ -6,6 +6,7 @@ import hashlib
 import math
 import multiprocessing
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -34,10 +35,10 @@ def _reason(exc: Exception) -> str:
     return " ".join(text.split())
 
 
-def _read(path: Path, reader: object) -> PageRecords | str:
+def _read(path: Path, reader: Callable[[Path], PageRecords]) -> PageRecords | str:
     """Read one page with `reader`; return its records or its one-line reason for failing."""
     try:
-        return reader(path)  # type: ignore[operator]
+        return reader(path)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop the others; its reason is kept
         return _reason(exc)
 

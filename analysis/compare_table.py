@@ -117,7 +117,7 @@ def page_summary(file: str, records: PageRecords, as_of: date) -> dict:
     return {
         "page_file": file, "sha256": p["sha256"], "status": "read", "error": None, "topic": p["topic"], "title": p["title"],
         "last_reviewed": p["last_reviewed"], "next_review_due": due, "as_of": as_of,
-        "days_overdue": (as_of - _day(due)).days if due is not None else None,
+        "days_overdue": (as_of - due).days if due is not None else None,
         "ratings_count": int(count) if count is not None else None, "average_score": score, "average_from": how,
         "average_label": label, "comments": p["comments_stated"], "figures": len(records.facts),
         **{k: kinds.get(k, 0) for k in KIND_COLUMNS},
@@ -129,11 +129,6 @@ def failed_summary(file: str, sha256: str | None, error: str, as_of: date) -> di
     """Return the row of a page that could not be read: its file and its one-line reason."""
     row = dict.fromkeys(COMPARE.columns)
     return row | {"page_file": file, "sha256": sha256, "status": "failed", "error": error, "as_of": as_of}
-
-
-def _day(value: object) -> date:
-    """Return a date from a date or a pandas Timestamp."""
-    return value.date() if isinstance(value, pd.Timestamp) else value  # type: ignore[return-value]
 
 
 def compare_frame(rows: list[dict]) -> pd.DataFrame:

@@ -238,3 +238,15 @@ def test_chart_titles_state_the_finding_and_pages_not_yet_due_are_drawn_apart(tm
     bars = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
     assert bars == {"Hay fever": NOT_DUE_COLOUR, "Dystonia": OVERDUE_COLOUR}
     assert "1 page shows no next-review date" in next(a.text for a in fig.layout.annotations if a.name == "caption")
+
+
+def test_a_page_whose_facts_break_the_schema_fails_alone_with_extract_pages_reason(tmp_path: Path) -> None:
+    backwards = write_page(tmp_path, "backwards.txt", BARE_PAGE.replace("no symptoms.", "no symptoms for 10-5 days."))
+    with pytest.raises(PageError) as caught:
+        extract_quietly(backwards)
+    assert "lower <= value <= upper" in str(caught.value)
+    light_records(backwards)  # the fast path alone does not check the schema: the batched check must catch it
+    out = tmp_path / "c"
+    build_compare([RAW_PAGE, backwards, FIXTURES / "no-comments.txt"], out, AS_OF, reports=[], jobs=1)
+    df = read_csv(out / COMPARE_CSV)
+    assert list(df["status"]) == ["read", "failed", "read"] and df["error"].iloc[1] == str(caught.value)
