@@ -1,7 +1,8 @@
 """Compare many pages: `python -m analysis compare PAGE... --out DIR` writes the table, its CSV and an HTML page.
 
-The output folder is replaced whole (written beside it, then swapped in), so it holds the previous
-complete comparison or the new one, never a mixture; a folder that is not a comparison is never replaced.
+The output folder is replaced whole (written beside it, then swapped in with two renames), so it holds
+the previous complete comparison or the new one, never a mixture; if a run is killed between the two
+renames, the next run puts the previous one back first. A folder that is not a comparison is never replaced.
 """
 
 from __future__ import annotations
@@ -50,6 +51,30 @@ def _is_replaceable(out: Path) -> bool:
     return out.is_dir() and (not any(out.iterdir()) or ((out / COMPARE_CSV).is_file() and not (out / "data").exists()))
 
 
+def _pid_alive(pid: int) -> bool:
+    """True if a process with this id is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recover(out: Path) -> None:
+    """Tidy what a killed run left beside `out`: put a swapped-out comparison back if `out` is gone, drop the rest."""
+    leftovers = sorted(out.parent.glob(f".{out.name}.*-*")) if out.parent.is_dir() else []
+    for path in leftovers:
+        kind, _, pid = path.name[len(out.name) + 2 :].partition("-")
+        if kind not in ("old", "tmp") or not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        if kind == "old" and not out.exists():
+            os.replace(path, out)  # the previous complete comparison, renamed aside just before the kill
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def _swap_in(staging: Path, out: Path) -> None:
     """Replace `out` by the complete `staging` folder: rename the old one aside, rename the new one in, drop the old."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
@@ -75,6 +100,7 @@ def build_compare(pages: list[Path], out: Path, as_of: str = DEFAULT_AS_OF, repo
     from analysis.report_export import plotly_js_path, write_if_changed
 
     out = Path(out).resolve()
+    _recover(out)
     if not _is_replaceable(out):
         raise ValueError(f"{out} exists and is not a comparison (no {COMPARE_CSV}): choose another --out folder")
     rows = read_pages(pages, date.fromisoformat(as_of), jobs)

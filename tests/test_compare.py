@@ -250,3 +250,15 @@ def test_a_page_whose_facts_break_the_schema_fails_alone_with_extract_pages_reas
     build_compare([RAW_PAGE, backwards, FIXTURES / "no-comments.txt"], out, AS_OF, reports=[], jobs=1)
     df = read_csv(out / COMPARE_CSV)
     assert list(df["status"]) == ["read", "failed", "read"] and df["error"].iloc[1] == str(caught.value)
+
+
+def test_a_comparison_renamed_aside_by_a_killed_run_is_put_back(tmp_path: Path) -> None:
+    out = tmp_path / "compare"
+    build_compare([RAW_PAGE], out, AS_OF, reports=[], jobs=1)
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    out.rename(tmp_path / f".compare.old-{dead}")  # killed after renaming the old comparison aside...
+    (tmp_path / f".compare.tmp-{dead}").mkdir()  # ...with its half-written new one beside it
+    from analysis.compare import _recover
+
+    _recover(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare"] and (out / COMPARE_CSV).is_file()
