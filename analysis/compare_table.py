@@ -22,8 +22,8 @@ PAGE_STATEMENT = "NHS Choices page"  # attributed_to of a figure the page states
 # "figures from Public Health England", "estimated by the WHO". A passive "is estimated to" names no one.
 _NOT_A_NAME = r"(?!(?:It|This|That|These|Those|They|We|He|She|There|Doctors?|Experts?|Studies|Research)\b)"
 NAMED_SOURCE = re.compile(
-    rf"\baccording to (?:the )?[A-Z]|\b(?:estimated|reported|published|calculated) by (?:the )?[A-Z]"
-    rf"|\b(?:figures|data|statistics) (?:from|by) (?:the )?[A-Z]"
+    rf"\b(?i:according to) (?:the )?[A-Z]|\b(?:estimated|reported|published|calculated) by (?:the )?[A-Z]"
+    rf"|\b(?i:figures|data|statistics) (?:from|by) (?:the )?[A-Z]"
     rf"|(?:^|[.;:]\s+|\b){_NOT_A_NAME}(?:[A-Z][\w'&-]*\s+){{1,6}}(?:estimates?|estimated|reports?|reported|calculates?|calculated|says|said|found)\b"
 )
 COMPARE_CSV = "compare.csv"

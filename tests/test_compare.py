@@ -262,3 +262,19 @@ def test_a_comparison_renamed_aside_by_a_killed_run_is_put_back(tmp_path: Path) 
 
     _recover(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["compare"] and (out / COMPARE_CSV).is_file()
+
+
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("The Dystonia Society estimates that at least 70,000 people are affected.", True),
+    ("According to the Office for National Statistics, 1 in 10 people have it.", True),
+    ("Figures from Public Health England show 5,000 cases a year.", True),
+    ("The vaccine is estimated to offer 98% protection.", False),  # passive: no one is named
+    ("It is estimated that 1 in 5 people are affected.", False),
+    ("Research found that 3 in 10 people recover.", False),  # names no one in particular
+    ("About 90% of cases are cervical dystonia.", False),
+])
+def test_a_figure_names_who_estimated_it_only_when_its_sentence_or_attribution_does(sentence: str, named: bool) -> None:
+    from analysis.compare_table import names_source
+
+    assert names_source({"attributed_to": "NHS Choices page", "sentence": sentence}) is named
+    assert names_source({"attributed_to": "The Dystonia Society (estimate quoted by the page)", "sentence": sentence})
