@@ -278,3 +278,19 @@ def test_a_figure_names_who_estimated_it_only_when_its_sentence_or_attribution_d
 
     assert names_source({"attributed_to": "NHS Choices page", "sentence": sentence}) is named
     assert names_source({"attributed_to": "The Dystonia Society (estimate quoted by the page)", "sentence": sentence})
+
+
+def test_an_unexpected_error_on_one_page_is_its_one_line_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import compare_run
+
+    real = compare_run.light_records
+
+    def flaky(path: Path) -> object:
+        """Fail on the raw page only, as a bug in a reader would."""
+        if Path(path) == RAW_PAGE:
+            raise RuntimeError("boom\non two lines")
+        return real(path)
+
+    monkeypatch.setattr(compare_run, "light_records", flaky)
+    rows = compare_run.read_pages([RAW_PAGE, FIXTURES / "no-comments.txt"], date.fromisoformat(AS_OF), jobs=1)
+    assert [r["status"] for r in rows] == ["failed", "read"] and rows[0]["error"] == "unexpected RuntimeError: boom on two lines"
