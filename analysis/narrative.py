@@ -43,7 +43,7 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     for col in ("value", "lower", "upper"):
         out[col] = [readable_number(v) for v in out[col]]
     out.loc[out["kind"] == "missing", "value"] = "missing"
-    return out[["statistic", "value", "lower", "upper", "kind", "qualifier", "unit", "origin", "how"]]
+    return out[["statistic", "wording", "value", "lower", "upper", "kind", "unit", "origin", "how"]]
 
 
 def page_dates_statement(page: pd.DataFrame, days_past: int | None, as_of_text: str) -> str:
