@@ -219,9 +219,9 @@ def estimate_traces(rows: pd.DataFrame, cols: tuple[str, str, str], unit: str,
             numbers = f"{format_number(point)} {unit}" + (f" (95% CI {ci_text})" if ci else "")
         name = f"{'Derived from published figures' if derived else 'Published'}: {form}"
         name += "" if verified else " (recalled, not verified)"
-        category = category_label(cell_text(row.get("figure")))
+        category = category_label(cell_text(row.get("label")) or cell_text(row.get("figure")))
         doi = cell_text(row.get("doi"))
-        hover = hover_text(row.get("figure"), numbers, row.get("population"), row.get("year"),
+        hover = hover_text(row.get("figure"), numbers, row.get("note"), row.get("population"), row.get("year"),
                        row.get("source"), f"doi:{doi}" if doi else "",
                        "Verified against a quoted passage" if verified else "Recalled, not verified")
         if point is None:

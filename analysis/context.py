@@ -72,8 +72,11 @@ def published_prevalence(page_floor: float | None = None) -> pd.DataFrame:
     rows = _rows(PREVALENCE_IDS)
     out = prevalence_per_100k(rows).merge(rows[["ref_id", "population", "year"]], on="ref_id")
     out["note"] = ""
+    out["label"] = out["figure"]
+    outlier = out["ref_id"] == RECORD_LINKAGE_ID
+    out.loc[outlier, "label"] = out.loc[outlier, "figure"] + " [record-linkage outlier]"
     if page_floor is not None:
-        out.loc[out["ref_id"] == RECORD_LINKAGE_ID, "note"] = record_linkage_note(page_floor)
+        out.loc[outlier, "note"] = record_linkage_note(page_floor)
     return out
 
 
@@ -98,3 +101,13 @@ def published_site_shares() -> pd.DataFrame:
     for col in ("lower", "upper"):
         out[col] = pd.to_numeric(out[col]).astype("float64")
     return out
+
+
+def share_title(share: pd.Series, comparators: pd.DataFrame) -> str:
+    """Chart title: the page's figure as the page's, then each published share by what it measures."""
+    lead = f"{share['qualifier']} " if share["qualifier"] else ""
+    same = comparators[comparators["compares_with"].eq("cd_bsp_share") & comparators["measure"].str.contains(r"\+")]
+    parts = [f"{v:.3g}% {m.split(', ', 1)[1]} ({f.split(':')[0]})"
+             for v, m, f in zip(same["value"], same["measure"], same["figure"], strict=True)]
+    return (f"The page says {lead}{share['value']:g}% of all cases are cervical dystonia or blepharospasm; published, the "
+            f"two together are {', '.join(parts)}")

@@ -95,3 +95,11 @@ def evidence_statement(evidence: pd.DataFrame, low: float, high: float, stated: 
     text += (" The studies differ in what they count (any remission, sustained, complete, full recovery) and are all "
              "of cervical dystonia; the page's figure is for dystonia in general and has no stated source or method.")
     return text
+
+
+def evidence_title(evidence: pd.DataFrame, low: float, high: float, stated: str) -> str:
+    """Chart title: where the published figures sit against the page's range, overlap included."""
+    where = overlap(evidence, low, high)
+    return (f"The page puts total remission at {stated}; of {len(evidence)} published cervical-dystonia figures "
+            f"{len(where['above'])} are higher, {len(where['within'])} within and {len(where['below'])} lower, "
+            f"and {len(where['interval_overlaps'])} of the intervals overlap the page's range")
