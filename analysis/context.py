@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from analysis.load import fact
-from analysis.reference import load_reference, per_100k, prevalence_per_100k, uk_population_2013
+from analysis.reference import cited, load_reference, per_100k, prevalence_per_100k, uk_population_2013
 
 # Which reference rows the prevalence comparison shows (ids of data/external/epidemiology_reference.csv).
 PREVALENCE_IDS = [
@@ -69,7 +69,7 @@ def record_linkage_note(page_floor: float) -> str:
 
 def published_prevalence(page_floor: float | None = None) -> pd.DataFrame:
     """Published prevalence estimates per 100,000, with CIs where given (conversions marked derived), and notes."""
-    rows = _rows(PREVALENCE_IDS)
+    rows = cited(_rows(PREVALENCE_IDS))
     out = prevalence_per_100k(rows).merge(rows[["ref_id", "population", "year"]], on="ref_id")
     out["note"] = ""
     out["label"] = out["figure"]
@@ -82,7 +82,7 @@ def published_prevalence(page_floor: float | None = None) -> pd.DataFrame:
 
 def published_site_shares() -> pd.DataFrame:
     """Published shares by site, each labelled with what it measures (summed shares of one denominator are derived)."""
-    ref = load_reference().set_index("ref_id")
+    ref = cited(load_reference()).set_index("ref_id")
     rows = []
     for ids, measure, compares_with in SITE_SHARES:
         parts = ref.loc[ids.split("+")]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from analysis.load import fact
-from analysis.reference import load_reference
+from analysis.reference import UNSEEN, cited, load_reference
 from analysis.remission import counts, wilson_interval
 
 SHOW = ["figure", "value", "lower", "upper", "unit", "kind", "is_verified", "population", "year", "source", "doi"]
@@ -28,20 +26,6 @@ COURSE = [
     ("total_remission", ["jahanshahi-1990-cd-any-remission", "jahanshahi-1990-cd-sustained-remission",
                          "jahanshahi-1990-remissions-first-5-years"]),
 ]
-UNSEEN = "not seen"
-_VOLUME_PAGES = re.compile(r"\d+\s*(?:\(\d+\))?\s*:\s*\d+")  # "47(5):548", "2000;247(10):787"
-
-
-def cited(df: pd.DataFrame) -> pd.DataFrame:
-    """Reference rows with a missing DOI, or a journal citation without volume and pages, said as 'not seen'."""
-    out = df.copy()
-    out["doi"] = out["doi"].fillna(UNSEEN)
-    journal = out["source"].str.contains(r"Lancet|Neurol|Mov Disord|J Neurol|Arch|Psychiatry", regex=True)
-    no_volume = journal & ~out["source"].str.contains(_VOLUME_PAGES)
-    out.loc[no_volume, "source"] = out.loc[no_volume, "source"] + f" [volume and pages: {UNSEEN}]"
-    return out
-
-
 def _rows(ids: list[str]) -> pd.DataFrame:
     """Reference rows in the order of ids, citations completed with 'not seen'."""
     return cited(load_reference().set_index("ref_id").loc[ids].reset_index())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -218,6 +219,20 @@ def population_count(ref_id: str, path: Path | None = None) -> tuple[float, str]
 def uk_population_2013(path: Path | None = None) -> tuple[float, str]:
     """UK mid-2013 population in people and its citation, both read from the reference file."""
     return population_count(UK_POPULATION_REF_ID, path)
+
+
+UNSEEN = "not seen"
+_VOLUME_PAGES = re.compile(r"\d+\s*(?:\(\d+\))?\s*:\s*\d+")  # "47(5):548", "2000;247(10):787"
+_JOURNAL = r"Lancet|Neurol|Mov Disord|Arch|Psychiatry|J "
+
+
+def cited(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a missing DOI, or a journal citation without volume and pages, said as 'not seen' (never left blank)."""
+    out = df.copy()
+    out["doi"] = out["doi"].fillna(UNSEEN)
+    no_volume = out["source"].str.contains(_JOURNAL, regex=True) & ~out["source"].str.contains(_VOLUME_PAGES)
+    out.loc[no_volume, "source"] = out.loc[no_volume, "source"] + f" [volume and pages: {UNSEEN}]"
+    return out
 
 
 def per_100k(count: float, population: float) -> float:

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 from scipy.stats import binomtest
 
-from analysis.reference import load_reference
+from analysis.reference import cited, load_reference
 
 # Every remission study the reference file has (ids of data/external/epidemiology_reference.csv).
 REMISSION_IDS = [
@@ -60,7 +60,7 @@ def _as_percent(row: pd.Series) -> dict:
 
 def remission_evidence() -> pd.DataFrame:
     """Every remission study in the reference file, in percent, with Wilson intervals where counts are known."""
-    ref = load_reference().set_index("ref_id").loc[REMISSION_IDS].reset_index()
+    ref = cited(load_reference().set_index("ref_id").loc[REMISSION_IDS].reset_index())
     table = pd.DataFrame([_as_percent(row) for _, row in ref.iterrows()], columns=COLUMNS)
     for col in ("value", "lower", "upper"):
         table[col] = pd.to_numeric(table[col]).astype("float64")

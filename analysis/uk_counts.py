@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.reference import PER_100K, load_reference, prevalence_per_100k, uk_population_2013
+from analysis.reference import PER_100K, cited, load_reference, prevalence_per_100k, uk_population_2013
 
 # The published rates a journalist would set beside the page's 70,000 (ids of the reference file).
 UK_COUNT_IDS = [
@@ -23,7 +23,7 @@ COLUMNS = ["ref_id", "figure", "per_100k", "per_100k_lower", "per_100k_upper", "
 
 def implied_uk_counts() -> pd.DataFrame:
     """Each published rate times the UK mid-2013 population (interval too, where the source gives one): derived."""
-    ref = load_reference().set_index("ref_id").loc[UK_COUNT_IDS].reset_index()
+    ref = cited(load_reference().set_index("ref_id").loc[UK_COUNT_IDS].reset_index())
     rates = prevalence_per_100k(ref).merge(ref[["ref_id", "population", "year"]], on="ref_id")
     people, citation = uk_population_2013()
     out = rates.assign(
@@ -37,11 +37,11 @@ def implied_uk_counts() -> pd.DataFrame:
     return out[COLUMNS].reset_index(drop=True)
 
 
-def page_count_row(uk_fact: pd.Series) -> dict:
+def page_count(uk_fact: pd.Series) -> pd.DataFrame:
     """The page's own count in the same columns: a floor, undated, with no published method."""
-    return {
+    return pd.DataFrame([{
         "figure": f"Page (Dystonia Society estimate): at least {uk_fact['lower']:,.0f} people",
         "count": uk_fact["lower"], "count_lower": uk_fact["lower"], "count_upper": None, "kind": "lower_bound",
         "counts": uk_fact["measure"], "year": "undated (quoted on a page last reviewed in 2013)",
         "source": uk_fact["source"],
-    }
+    }])

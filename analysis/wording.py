@@ -31,7 +31,7 @@ def key_number_text(row: pd.Series) -> str:
     """Write a summary row's figure with its kind: "at least 70,000 people (lower bound)"."""
     kind = row["kind"]
     if kind not in KIND_NOTES:
-        raise ValueError(f"key number {row['statistic']!r}: unknown kind {kind!r}")
+        raise ValueError(f"key number {row.get('statistic', row.name)!r}: unknown kind {kind!r}")
     if kind == "missing":
         return f"missing: {row['how']}"
     unit = _unit(row["unit"])
