@@ -28,7 +28,7 @@ class FactRule:
 
 FACT_RULES = [
     FactRule("uk_prevalence", r"estimates that (?P<q>at least) (?P<n>[\d,]+) people are affected by dystonia in the UK",
-             "people", "people affected by dystonia (what the estimate covers is not stated; assumed all causes and ages)", "United Kingdom", "The Dystonia Society (estimate quoted by the page)"),
+             "people", "people affected by dystonia (coverage not stated)", "United Kingdom", "The Dystonia Society (estimate quoted by the page)"),
     FactRule("children_prevalence", r"(?P<q>At least) (?P<n>[\d,]+) of these are children and young people",
              "people", "children and young people affected by dystonia", "United Kingdom, children and young people", "The Dystonia Society (estimate quoted by the page)"),
     FactRule("main_types_count", r"There are (?P<n>\w+) main types of dystonia",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.context import RECORD_LINKAGE_ID
 from analysis.reference import PER_100K, cited, load_reference, prevalence_per_100k, uk_population_2013
 
 # The published rates a journalist would set beside the page's 70,000 (ids of the reference file).
@@ -17,7 +18,7 @@ UK_COUNT_IDS = [
     "hannover-2022-all-forms-prevalence",
     "wales-sail-2017-prevalence",
 ]
-COLUMNS = ["ref_id", "figure", "per_100k", "per_100k_lower", "per_100k_upper", "count", "count_lower", "count_upper",
+COLUMNS = ["ref_id", "figure", "label", "per_100k", "per_100k_lower", "per_100k_upper", "count", "count_lower", "count_upper",
            "kind", "is_verified", "counts", "population", "year", "applied_to", "source", "doi"]
 
 
@@ -25,6 +26,8 @@ def implied_uk_counts() -> pd.DataFrame:
     """Each published rate times the UK mid-2013 population (interval too, where the source gives one): derived."""
     ref = cited(load_reference().set_index("ref_id").loc[UK_COUNT_IDS].reset_index())
     rates = prevalence_per_100k(ref).merge(ref[["ref_id", "population", "year"]], on="ref_id")
+    outlier = rates["ref_id"].eq(RECORD_LINKAGE_ID)
+    rates["label"] = rates["figure"].where(~outlier, rates["figure"] + " [record-linkage outlier]")
     people, citation = uk_population_2013()
     out = rates.assign(
         count=rates["per_100k"] * people / PER_100K,
