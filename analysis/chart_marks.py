@@ -215,7 +215,8 @@ def estimate_traces(rows: pd.DataFrame, cols: tuple[str, str, str], unit: str,
         if point is None:
             form, numbers = "range, no point estimate", f"range {ci_text} {unit}"
         else:
-            form = "estimate with 95% CI" if ci else "estimate, no CI reported"
+            stated = cell_text(row.get("interval")).split(" (")[0]  # e.g. "95% Wilson interval" from counts
+            form = f"estimate with {stated or '95% CI'}" if ci else "estimate, no CI reported"
             numbers = f"{format_number(point)} {unit}" + (f" (95% CI {ci_text})" if ci else "")
         name = f"{'Derived from published figures' if derived else 'Published'}: {form}"
         name += "" if verified else " (recalled, not verified)"

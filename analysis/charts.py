@@ -212,8 +212,8 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     lead = f"{q} " if q else ""
     halfwidth = rounding_halfwidth(value) if approximate else math.nan
     page_cat = category_label(f"Page: {subject} vs all other cases")
-    focal_cat = category_label("So: focal dystonia (both are focal types)")
-    other_cat = category_label("So: all non-focal types together")
+    focal_cat = category_label("By the page's figure: focal dystonia (both are focal)")
+    other_cat = category_label("By the page's figure: all non-focal types")
     fig = go.Figure()
     add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
                     hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
@@ -245,7 +245,7 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
         fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
     category_axis(fig, categories)
     fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
-                     title={"text": "Share of all dystonia cases (%)"})
+                     title={"text": "Share of cases (%): each row says of which cases"})
     fig.update_layout(barmode="overlay")
     default_title, default_caption = _share_texts(value, halfwidth, q, subject, shares)
     return apply_theme(fig, title or default_title,
