@@ -52,7 +52,7 @@ def course_table(facts: pd.DataFrame) -> pd.DataFrame:
     for fact_id, ids in COURSE:
         f = fact(facts, fact_id)
         parts.append(_rows(ids).assign(page_says=f["sentence"], page_line=f["line"]))
-    return pd.concat(parts, ignore_index=True)[["page_says", "page_line", "figure", "value", "unit", "population", "year", "source"]]
+    return pd.concat(parts, ignore_index=True)[["figure", "value", "unit", "page_line", "page_says", "population", "year", "source"]]
 
 
 def relapse_statement() -> str:

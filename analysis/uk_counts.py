@@ -18,7 +18,7 @@ UK_COUNT_IDS = [
     "hannover-2022-all-forms-prevalence",
     "wales-sail-2017-prevalence",
 ]
-COLUMNS = ["ref_id", "figure", "label", "per_100k", "per_100k_lower", "per_100k_upper", "count", "count_lower", "count_upper",
+COLUMNS = ["ref_id", "figure", "label", "note", "per_100k", "per_100k_lower", "per_100k_upper", "count", "count_lower", "count_upper",
            "kind", "is_verified", "counts", "population", "year", "applied_to", "source", "doi"]
 
 
@@ -28,6 +28,8 @@ def implied_uk_counts() -> pd.DataFrame:
     rates = prevalence_per_100k(ref).merge(ref[["ref_id", "population", "year"]], on="ref_id")
     outlier = rates["ref_id"].eq(RECORD_LINKAGE_ID)
     rates["label"] = rates["figure"].where(~outlier, rates["figure"] + " [record-linkage outlier]")
+    rates["note"] = ""
+    rates.loc[outlier, "note"] = "Record-linkage outlier: see the prevalence comparison for why"
     people, citation = uk_population_2013()
     out = rates.assign(
         count=rates["per_100k"] * people / PER_100K,
