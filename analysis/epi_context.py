@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from analysis.load import fact
@@ -67,10 +69,11 @@ def relapse_statement() -> str:
 
 
 def contradiction_statement(facts: pd.DataFrame) -> str:
-    """The page's two statements on the course of focal dystonia, quoted with their lines."""
+    """The page's two statements on the course of focal dystonia, quoted (escaped) with their lines."""
     stable, prog = fact(facts, "focal_no_worse_no_spread"), fact(facts, "focal_progression_years")
-    return (f"The page says of cervical dystonia and blepharospasm, both focal, \u201c{stable['sentence']}\u201d (line "
-            f"{stable['line']}), but of focal dystonia \u201c{prog['sentence']}\u201d (line {prog['line']}). Both cannot "
+    said, also = escape(stable["sentence"]), escape(prog["sentence"])  # page text reaches Markdown and HTML escaped
+    return (f"The page says of cervical dystonia and blepharospasm, both focal, \u201c{said}\u201d (line "
+            f"{stable['line']}), but of focal dystonia \u201c{also}\u201d (line {prog['line']}). Both cannot "
             "hold from onset: read together, they say focal dystonia worsens for some years and then stabilises. "
             "The literature also reports spread to other muscles in a large minority (table above), against "
             "\u201cno other muscles are affected\u201d.")

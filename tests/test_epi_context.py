@@ -213,3 +213,11 @@ def test_progression_title_is_the_pages_claim(facts) -> None:
     prog = fact(facts, "focal_progression_years")
     fig = charts.progression_schematic(prog["value"], prog["source"], prog["qualifier"])
     assert fig.layout.title.text.startswith("The page says")
+
+
+def test_contradiction_statement_escapes_page_text(facts) -> None:
+    """A hostile page sentence reaches the notebook's Markdown escaped."""
+    hostile = facts.copy()
+    hostile.loc[hostile["fact_id"] == "focal_no_worse_no_spread", "sentence"] = "<script>alert(1)</script>"
+    text = epi_context.contradiction_statement(hostile)
+    assert "<script>" not in text and "&lt;script&gt;" in text
