@@ -215,13 +215,14 @@ def estimate_traces(rows: pd.DataFrame, cols: tuple[str, str, str], unit: str,
         if point is None:
             form, numbers = "range, no point estimate", f"range {ci_text} {unit}"
         else:
-            form = "estimate with 95% CI" if ci else "estimate, no CI reported"
+            stated = cell_text(row.get("interval")).split(" (")[0]  # e.g. "95% Wilson interval" from counts
+            form = f"estimate with {stated or '95% CI'}" if ci else "estimate, no CI reported"
             numbers = f"{format_number(point)} {unit}" + (f" (95% CI {ci_text})" if ci else "")
         name = f"{'Derived from published figures' if derived else 'Published'}: {form}"
         name += "" if verified else " (recalled, not verified)"
-        category = category_label(cell_text(row.get("figure")))
+        category = category_label(cell_text(row.get("label")) or cell_text(row.get("figure")))
         doi = cell_text(row.get("doi"))
-        hover = hover_text(row.get("figure"), numbers, row.get("population"), row.get("year"),
+        hover = hover_text(row.get("figure"), numbers, row.get("note"), row.get("population"), row.get("year"),
                        row.get("source"), f"doi:{doi}" if doi else "",
                        "Verified against a quoted passage" if verified else "Recalled, not verified")
         if point is None:

@@ -113,67 +113,76 @@ def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
 
 
 def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd.DataFrame,
-                                title: str | None = None,
-                                caption: str | None = None) -> go.Figure:
-    """Forest-style dot plot per 100,000 (log x): published CIs, the page's rate as a floor."""
-    require_columns(page_rate_rows, ("figure", "per_100k", "source"), "page_rate_rows")
-    require_columns(reference_rows, RATE_COLUMNS, "reference_rows")
-    unit = "per 100,000"
-    traces, ref_categories, omitted = estimate_traces(
-        reference_rows, ("per_100k", "per_100k_lower", "per_100k_upper"), unit, positive_only=True)
-    published = [float(v) for v in reference_rows["per_100k"] if finite(v) and float(v) > 0]
-    every = published + [float(v) for c in ("per_100k_lower", "per_100k_upper")
-                         for v in reference_rows[c] if finite(v) and float(v) > 0]
-    page = [r for r in records(page_rate_rows) if finite(r["per_100k"]) and r["per_100k"] > 0]
+                                title: str | None = None, caption: str | None = None,
+                                cols: tuple[str, str, str] = ("per_100k", "per_100k_lower", "per_100k_upper"),
+                                unit: str = "per 100,000",
+                                axis_title: str = "Prevalence per 100,000 people (log scale)") -> go.Figure:
+    """Forest-style dot plot (log x): published estimates with CIs, the page's figure as a floor (an arrow)."""
+    require_columns(page_rate_rows, ("figure", cols[0], "source"), "page_rate_rows")
+    require_columns(reference_rows, ("figure", *cols, "source"), "reference_rows")
+    traces, ref_categories, omitted = estimate_traces(reference_rows, cols, unit, positive_only=True)
+    published = [float(v) for v in reference_rows[cols[0]] if finite(v) and float(v) > 0]
+    every = published + [float(v) for c in cols[1:] for v in reference_rows[c] if finite(v) and float(v) > 0]
+    page = [r for r in records(page_rate_rows) if finite(r[cols[0]]) and r[cols[0]] > 0]
     omitted += [cell_text(r["figure"]) for r in records(page_rate_rows) if r not in page]
-    every += [float(r["per_100k"]) for r in page]  # type: ignore[arg-type]
+    every += [float(r[cols[0]]) for r in page]  # type: ignore[arg-type]
     if not every:
-        raise ValueError("prevalence_comparison_chart: no positive rate to draw")
+        raise ValueError("prevalence_comparison_chart: no positive value to draw")
     end = max(every) * OPEN_END_FACTOR
     fig = go.Figure()
     page_categories = []
     for i, row in enumerate(page):
-        rate = float(row["per_100k"])  # type: ignore[arg-type]
+        rate = float(row[cols[0]])  # type: ignore[arg-type]
         category = category_label(cell_text(row["figure"]))
         page_categories.append(category)
         label = f"at least {three_sig(rate)}"
         hover = hover_text(row["figure"], f"{label} {unit} (a minimum: the page's figure is a floor)",
                        row.get("population"), row.get("note"), row["source"])
         fig.add_trace(open_ended(category, rate, end, PAGE_COLOUR, label, hover,
-                                  "Page figure as a rate: a minimum", showlegend=i == 0))
+                                  "Page figure: a minimum", showlegend=i == 0))
     for trace in traces:
         fig.add_trace(trace)
     category_axis(fig, page_categories + ref_categories)
     low = min(every) / OPEN_END_FACTOR
     fig.update_xaxes(type="log", range=[math.log10(low), math.log10(end * 1.15)], dtick="D2",
-                     title={"text": f"Prevalence {unit} people (log scale)"})
-    default_title = "Published prevalence estimates per 100,000"
+                     title={"text": axis_title})
+    derived = reference_rows["kind"].eq("derived").any() if "kind" in reference_rows else False
+    shown = "published or converted from published figures" if derived else "published"
+    default_title = f"Estimates {unit} ({shown})"
     if page and published:
-        floor = max(float(r["per_100k"]) for r in page)  # type: ignore[arg-type]
+        floor = max(float(r[cols[0]]) for r in page)  # type: ignore[arg-type]
         spread = value_spread(published, three_sig)
         below = sum(value < floor for value in published)
         where = ("above every" if below == len(published) else "below every" if below == 0
                  else f"above {below} of the {len(published)}")
-        default_title = (f"The page's floor, at least {three_sig(floor)} per 100,000, lies {where} "
-                         f"published point estimates shown ({spread} per 100,000)")
-    default_caption = ("Log scale. Dots: published estimates; bars: 95% confidence intervals "
-                       "where reported; open dots: recalled figures not verified against a "
-                       "source; bands without a dot: published ranges. The page's figure is a "
-                       "floor (\u201cat least\u201d), so it is an arrow: the true rate may be "
-                       "higher.")
+        default_title = (f"The page's floor, at least {three_sig(floor)} {unit}, lies {where} "
+                         f"point estimates shown ({shown}: {spread} {unit})")
     return apply_theme(fig, title or default_title, sources(page_rate_rows, reference_rows),
-                       (caption or default_caption) + omitted_note(omitted),
+                       (caption or _forest_caption(reference_rows, cols)) + omitted_note(omitted),
                        plot_height=rows_px(page_categories + ref_categories))
+
+
+def _forest_caption(rows: pd.DataFrame, cols: tuple[str, str, str]) -> str:
+    """Caption for the forest chart: explains only the marks that are drawn."""
+    parts = ["Log scale. Dots: estimates"]
+    if (rows[cols[1]].notna() & rows[cols[2]].notna() & rows[cols[0]].notna()).any():
+        parts.append("bars: 95% confidence intervals where reported")
+    if "is_verified" in rows and (~rows["is_verified"].astype(bool)).any():
+        parts.append("open dots: recalled figures not verified against a source")
+    if (rows[cols[0]].isna() & rows[cols[1]].notna()).any():
+        parts.append("bands without a dot: published ranges")
+    if "kind" in rows and rows["kind"].eq("derived").any():
+        parts.append("derived colour: converted or computed by this project from published figures")
+    return ("; ".join(parts) + ". The page's figure is a floor (\u201cat least\u201d), so it is an arrow: "
+            "the true value may be higher.")
 
 
 def _share_texts(value: float, halfwidth: float, q: str, subject: str,
                  shares: Sequence[float]) -> tuple[str, str]:
     """Default (title, caption) for share_chart, from the data."""
     lead = f"{q} " if q else ""
-    title = (f"{lead.capitalize()}{format_number(value)}% of cases are {subject}, so at least "
-             f"{lead}{format_number(value)}% are focal dystonia")
-    if shares and max(shares) < value:
-        title += f"; published shares shown are lower ({value_spread(shares)}%)"
+    title = (f"The page says {lead}{format_number(value)}% of cases are {subject}; by its own figure, at "
+             f"least {lead}{format_number(value)}% would be focal dystonia")
     caption = f"Hatching and \u2248 mark an approximate figure (\u201c{q}\u201d)." if q else ""
     if finite(halfwidth):
         caption += (f" The shaded band spans {format_number(value - halfwidth)}-"
@@ -181,6 +190,9 @@ def _share_texts(value: float, halfwidth: float, q: str, subject: str,
                     f"was rounded to the nearest {format_number(2 * halfwidth)}: the page gives "
                     "no margin.")
     caption += " The rest is shown as one block: the page does not split it by type."
+    if shares:
+        caption += (" Published shares measure different things (each row says what of what): only a share of "
+                    "all cases compares like with like.")
     return title, caption.strip()
 
 
@@ -200,8 +212,8 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     lead = f"{q} " if q else ""
     halfwidth = rounding_halfwidth(value) if approximate else math.nan
     page_cat = category_label(f"Page: {subject} vs all other cases")
-    focal_cat = category_label("So: focal dystonia (both are focal types)")
-    other_cat = category_label("So: all non-focal types together")
+    focal_cat = category_label("By the page's figure: focal dystonia (both are focal)")
+    other_cat = category_label("By the page's figure: all non-focal types")
     fig = go.Figure()
     add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
                     hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
@@ -233,7 +245,7 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
         fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
     category_axis(fig, categories)
     fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
-                     title={"text": "Share of all dystonia cases (%)"})
+                     title={"text": "Share of cases (%): each row says of which cases"})
     fig.update_layout(barmode="overlay")
     default_title, default_caption = _share_texts(value, halfwidth, q, subject, shares)
     return apply_theme(fig, title or default_title,
@@ -249,52 +261,43 @@ def _range_bounds(row: pd.Series, what: str) -> tuple[float, float]:
     return float(row["lower"]), float(row["upper"])
 
 
-def _implied_people(base_row: pd.Series, lower: float, upper: float
-                    ) -> tuple[float, float, float, bool]:
-    """(base, base x lower%, base x upper%, base is a floor) for a count and a percent range."""
+def _implied_people(base_row: pd.Series, lower: float, upper: float) -> tuple[float, float, float]:
+    """(base, base x lower%, base x upper%) for a count and a percent range: an illustration, not a count."""
     base = base_row["lower"] if finite(base_row["lower"]) else base_row["value"]
     if not finite(base):
         raise ValueError(f"range_chart: {base_row['fact_id']} has no value")
     base = float(base)
-    return base, base * lower / 100, base * upper / 100, base_row["kind"] == "lower_bound"
+    return base, base * lower / 100, base * upper / 100
 
 
 def _people_traces(base_row: pd.Series, lower: float, upper: float
                    ) -> tuple[list[go.Scatter], str, str, float]:
-    """Traces for the people implied by a count x a range; also category, x title, axis end."""
-    base, low_n, high_n, is_floor = _implied_people(base_row, lower, upper)
-    category = category_label(f"Implied: {fact_label(dict(base_row))}")
+    """The range applied to a count, drawn as an illustration; also its category, x title and axis end."""
+    base, low_n, high_n = _implied_people(base_row, lower, upper)
+    category = category_label("Illustration: the page's range x its count (not a count)")
     people = f"{format_number(low_n)}-{format_number(high_n)}"
     hover = hover_fact(dict(base_row),
                         f"{people} people = {format_number(base)} x {format_number(lower)}-"
                         f"{format_number(upper)}%",
-                        "A minimum: the base count is a floor" if is_floor else "")
-    end = high_n * OPEN_END_FACTOR
-    traces = [interval(category, low_n, high_n, DERIVED_COLOUR, hover, "Derived: people implied")]
-    if is_floor:
-        traces.append(open_ended(category, high_n, end, DERIVED_COLOUR, "", hover,
-                                  "More if more people are affected"))
-    x_title = (f"{UNIT_LABELS['people']} (at the page's {'floor' if is_floor else 'figure'} of "
-               f"{format_number(base)})")
-    return traces, category, x_title, end
+                        "An illustration of scale, not a count: a range over the course of the illness "
+                        "applied to a one-time count; neither end is a bound")
+    traces = [interval(category, low_n, high_n, DERIVED_COLOUR, hover, "Illustration, not a count")]
+    x_title = f"{UNIT_LABELS['people']} (the range applied to the page's {format_number(base)})"
+    return traces, category, x_title, high_n * OPEN_END_FACTOR
 
 
-def _range_texts(range_row: pd.Series, stated: str, base_row: pd.Series | None,
-                 shares: Sequence[float]) -> tuple[str, str]:
+def _range_texts(range_row: pd.Series, stated: str, base_row: pd.Series | None) -> tuple[str, str]:
     """Default (title, caption) for range_chart, from the data."""
     title = f"The page puts the {cell_text(range_row['measure'])} at {stated}"
     caption = ("The band is the page's range, not a confidence interval. Dots: published "
-               "figures; bars: 95% confidence intervals where reported.")
+               "figures; bars: 95% intervals where reported or computed from stated counts.")
     if base_row is not None:
-        _, low_n, high_n, is_floor = _implied_people(base_row, *_range_bounds(range_row, "range"))
-        title += (f": {format_number(low_n)}-{format_number(high_n)} people at the page's "
-                  f"{'floor' if is_floor else 'figure'}")
-        caption += (" People implied = the page's count x the range; this assumes the range "
-                    "applies to everyone counted.")
-        if is_floor:
-            caption += " The count is a floor, so the arrow shows it may be more."
-    if shares and min(shares) > _range_bounds(range_row, "range")[1]:
-        title += f"; published figures shown run higher ({value_spread(shares)}%)"
+        _, low_n, high_n = _implied_people(base_row, *_range_bounds(range_row, "range"))
+        title += (f"; applied to the page's count that would be {format_number(low_n)}-"
+                  f"{format_number(high_n)} people, an illustration, not a count")
+        caption += (" Lower panel: the page's range applied to its count, to show scale only: "
+                    "remission over the course of the illness is not a share of a one-time count, "
+                    "and neither end is a bound.")
     return title, caption
 
 
@@ -339,7 +342,7 @@ def range_chart(range_row: pd.Series, base_row: pd.Series | None = None,
         category_axis(fig, [people_cat], row=2, col=1)
         fig.update_xaxes(range=[0, end * 1.04], tickformat=",", row=2, col=1,
                          title={"text": people_title})
-    default_title, default_caption = _range_texts(range_row, stated, base_row, shares)
+    default_title, default_caption = _range_texts(range_row, stated, base_row)
     return apply_theme(fig, title or default_title,
                        sources(pd.DataFrame([range_row]), published_rows),
                        (caption or default_caption) + omitted_note(omitted),
@@ -364,7 +367,7 @@ def progression_schematic(years: float, source: str, qualifier: str = "about",
                        xshift=6, showarrow=False, font={"color": PAGE_COLOUR},
                        text=safe_text(f"\u2248{format_number(years)} years (page: {about})"))
     for name, x, text in (("phase", years / 2, "Gradual progression"),
-                          ("phase", years * 1.5, "Plateau: usually no further worsening")):
+                          ("phase", years * 1.5, "Plateau (the page's claim)")):
         fig.add_annotation(name=name, x=x, y=1.08, xref="x", yref="y", showarrow=False,
                            text=safe_text(text))
     fig.add_annotation(name="schematic", text="<b>Schematic, not data</b>", xref="paper",
@@ -375,8 +378,8 @@ def progression_schematic(years: float, source: str, qualifier: str = "about",
     fig.update_yaxes(range=[0, 1.18], showticklabels=False, showgrid=False, ticks="",
                      title={"text": "Symptom severity (schematic, no scale)"})
     fig.update_layout(showlegend=False)
-    default_title = (f"Focal dystonia usually worsens gradually over {about}, then stops "
-                     "getting worse")
+    default_title = (f"The page says focal dystonia usually worsens gradually over {about}, then "
+                     "stops getting worse")
     default_caption = ("Schematic, not data: the curve's shape is illustrative. Only the "
                        f"timescale ({about}) comes from the page; severity varies between people "
                        "and from day to day.")
@@ -491,3 +494,16 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
     fig.update_yaxes(title={"text": safe_text(y_label)}, rangemode="tozero")
     fig.update_layout(showlegend=False)
     return apply_theme(fig, title, source, caption, plot_height=PLOT_PX)
+
+
+def uk_counts_chart(page_rows: pd.DataFrame, counts: pd.DataFrame, title: str | None = None,
+                    caption: str | None = None) -> go.Figure:
+    """UK counts implied by published rates (intervals where given) beside the page's floor."""
+    default_caption = ("Log scale. Each published rate times the UK mid-2013 population (ONS), so every dot "
+                       "is derived by this project; bars: the source's 95% confidence interval carried "
+                       "through, where given. Each counts a different group in a different place and year "
+                       "(hover for it). The page's figure is a floor (\u201cat least\u201d) and undated, "
+                       "so it is an arrow.")
+    return prevalence_comparison_chart(page_rows, counts, title, caption or default_caption,
+                                       cols=("count", "count_lower", "count_upper"), unit="people",
+                                       axis_title="People in the UK (log scale)")

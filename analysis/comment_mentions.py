@@ -76,7 +76,7 @@ def summarise_uncovered(mentions: pd.DataFrame, comments: pd.DataFrame, page_tex
         rows.append({
             "topic": label, "category": category, "n_comments": len(ids),
             "comment_ids": ";".join(map(str, ids)),
-            "terms_as_written": ";".join(dict.fromkeys(grp["term"])),
+            "terms_as_written": "" if category == "topic" else ";".join(dict.fromkeys(grp["term"])),
             "example_comment_id": first["comment_id"],
             "example_quote": sentence_of(str(texts[first["comment_id"]]), int(first["start"])),
             "note": first["note"],

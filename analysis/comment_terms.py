@@ -6,8 +6,14 @@ traced to a rule. Decisions that are judgement calls, recorded once here and in 
 - MRSA (and other hospital-acquired infections) is recorded as a topic, "hospital-acquired
   infection", not as a cause: in the comment it is an infection caught in hospital late in a
   long illness, which ended the patient's life; it did not cause the dystonia.
-- TB meningitis is a cause the page does not list: the page names encephalitis (infection of
-  the brain), not meningitis (infection of the membranes around the brain).
+- TB meningitis is an infection of the brain (of its membranes): it is mapped to the page's
+  "encephalitis (infection of the brain)" as a related cause and counted as covered, with a note
+  that the page does not name meningitis.
+- Body-region phrases map to the page's own type definitions: "every muscle in his body" to
+  generalised dystonia, "his left arm and leg" to the page's multifocal example (the left arm and
+  left leg).
+- Topics are shown under their label with the whole sentence quoted, never as the phrase fragment
+  a rule matched ("in ignorance"): the uncovered table leaves terms_as_written empty for topics.
 - A medicine is covered only when the page names it (or a brand of it: Botox for botulinum
   toxin). A medicine whose class the page names (trihexyphenidyl, an anticholinergic) stays
   uncovered, with the class in the note: a reader cannot link the two from the page.
@@ -87,6 +93,11 @@ ALIASES: tuple[tuple[str, str, str, str, str], ...] = (
      "the page's own gloss of encephalitis"),
     (r"genetic(?:ally)?|inherited|hereditary", "genetic", "genetic|primary dystonia", "cause",
      "the page calls dystonia with a genetic cause primary dystonia"),
+    (r"(?:every|all\s+the)\s+muscles?\s+(?:in|of)\s+(?:his|her|their|my|your|the)\s+body"
+     r"|(?:whole|entire)\s+body", "every muscle in the body", "Generalised dystonia", "type",
+     "the whole body: the page's generalised dystonia (the trunk and at least two other parts)"),
+    (r"(?:left|right)\s+arm\s+and\s+(?:(?:left|right)\s+)?leg", "arm and leg", "Multifocal dystonia",
+     "type", "an arm and a leg: the page's own multifocal example (the left arm and left leg)"),
 )
 
 # (label, pattern, class)
@@ -100,12 +111,18 @@ OTHER_MEDICINES: tuple[tuple[str, str, str], ...] = (
      "dopamine precursor"),
 )
 
+# Causes related to a page cause: (label, pattern, page cause, note); covered through that cause.
+RELATED_CAUSES: tuple[tuple[str, str, str, str], ...] = (
+    ("TB meningitis", r"(?:tb|tuberculous|tubercular)\s+meningitis", "encephalitis",
+     "an infection of the brain (its membranes), related to the page's \u201cencephalitis (infection "
+     "of the brain)\u201d; the page does not name meningitis"),
+    ("meningitis", r"meningitis", "encephalitis",
+     "an infection of the brain (its membranes), related to the page's \u201cencephalitis (infection "
+     "of the brain)\u201d; the page does not name meningitis"),
+)
+
 # (label, pattern, note)
 OTHER_CAUSES: tuple[tuple[str, str, str], ...] = (
-    ("TB meningitis", r"(?:tb|tuberculous|tubercular)\s+meningitis",
-     "infection of the membranes around the brain; the page names encephalitis only"),
-    ("meningitis", r"meningitis",
-     "infection of the membranes around the brain; the page names encephalitis only"),
     ("cerebral palsy", r"cerebral\s+palsy", "not named on the page"),
     ("multiple sclerosis", r"multiple\s+sclerosis", "not named on the page"),
     ("Wilson's disease", r"wilson['’]?s\s+disease", "not named on the page"),
@@ -150,7 +167,7 @@ TOPICS: tuple[tuple[str, str, str], ...] = (
 TOPIC_ON_PAGE: dict[str, str] = {
     "pregnancy": r"pregnan\w*",
     "awareness and diagnosis delay": r"undiagnosed|difficult\s+to\s+diagnose|diagnos\w*\s+is\s+a\s+complicated",
-    "death and bereavement": r"rest\s+of\s+their\s+lives|\bdie\b|\bdeath\b",
+    "death and bereavement": r"\bdie[sd]?\b|\bdeath\b|\bfatal\b|life\s+expectancy",
     "care and hospital": r"\bhospitals?\b|\bcarers?\b|help\s+at\s+home",
     "meeting others with dystonia": r"support\s+groups?",
 }
@@ -312,6 +329,13 @@ def vocabulary_terms(page: Sequence[Term]) -> list[Term]:
         note = (f"{drug_class}; the page names the class ({on_page.label}) but not this medicine"
                 if on_page else f"{drug_class}; not named on the page")
         out.append(Term(label, _word_regex(pattern), "medicine", None, "medication", False, note))
+    for label, pattern, target, note in RELATED_CAUSES:
+        hit = _named_by(page, target)
+        if hit and not _named_by(page, label):
+            out.append(Term(label, _word_regex(pattern), "cause", hit.mapped_to, hit.group, True, note))
+        elif not _named_by(page, label):
+            out.append(Term(label, _word_regex(pattern), "cause", None, "secondary", False,
+                            f"an infection of the brain; the page names neither it nor {target}"))
     for label, pattern, note in OTHER_CAUSES:
         if not _named_by(page, label):
             out.append(Term(label, _word_regex(pattern), "cause", None, "secondary", False, note))
@@ -332,7 +356,8 @@ def _with_page_text(terms: Iterable[Term], page_text: str | None) -> list[Term]:
             continue
         named = bool(term.pattern.search(page_text))
         note = f"{term.note}; named in the page text" if named else term.note
-        out.append(Term(term.label, term.pattern, term.category, term.mapped_to, term.group,
+        mapped = term.label if named and term.category == "symptom" else term.mapped_to
+        out.append(Term(term.label, term.pattern, term.category, mapped, term.group,
                         named, note, term.negatable))
     return out
 

@@ -28,7 +28,7 @@ class FactRule:
 
 FACT_RULES = [
     FactRule("uk_prevalence", r"estimates that (?P<q>at least) (?P<n>[\d,]+) people are affected by dystonia in the UK",
-             "people", "people affected by dystonia (all causes, all ages)", "United Kingdom", "The Dystonia Society (estimate quoted by the page)"),
+             "people", "people affected by dystonia (coverage not stated)", "United Kingdom", "The Dystonia Society (estimate quoted by the page)"),
     FactRule("children_prevalence", r"(?P<q>At least) (?P<n>[\d,]+) of these are children and young people",
              "people", "children and young people affected by dystonia", "United Kingdom, children and young people", "The Dystonia Society (estimate quoted by the page)"),
     FactRule("main_types_count", r"There are (?P<n>\w+) main types of dystonia",
@@ -48,6 +48,8 @@ STATEMENT_RULES = [
     ("remission_likelier_secondary", r"Total remission is more likely in cases of secondary dystonia", "total remission", "secondary vs primary dystonia"),
     ("lifelong_with_underlying_condition", r"symptoms of dystonia are more likely to last for the rest of their lives", "lifelong symptoms", "people with another underlying condition such as Parkinson's disease"),
     ("focal_late_onset_stable", r"These are both focal dystonias that tend to develop later in life", "onset and course of cervical dystonia and blepharospasm", "people with cervical dystonia or blepharospasm"),
+    ("who_affected", r"Dystonia can affect men, women and children", "who dystonia affects", "everyone"),
+    ("focal_no_worse_no_spread", r"They don't usually get any worse and no other muscles are affected", "course of cervical dystonia and blepharospasm: no worsening, no spread", "people with cervical dystonia or blepharospasm"),
 ]  # fmt: skip
 
 
@@ -137,7 +139,8 @@ REGION_RULES = [
     (r"\b(?P<n>two) or more connected regions\b", None, True, False, False),
     (r"\b(?P<n>two) or more regions of the body that aren't connected\b", None, False, False, False),
     (r"\bthe trunk and at least (?P<n>two) other parts\b", None, None, True, False),
-    (r"\b(?P<n>one) entire side of the body\b", None, None, False, True),
+    # A whole side is at least two regions, the arm and the leg (the page's own multifocal example).
+    (r"\b(?P<n>one) entire side of the body\b", 2, None, False, True),
 ]  # fmt: skip
 
 
@@ -154,7 +157,7 @@ def types(page: PageText, share_sentence: str) -> Extracted:
         for pattern, minimum, connected, trunk, side in REGION_RULES:
             if m := re.search(_flex(pattern), line):
                 n = parse_number(m.group("n")) if "n" in m.groupdict() else None
-                row["min_regions"] = minimum if minimum else (1 if side else int(n) + (1 if trunk else 0))
+                row["min_regions"] = minimum if minimum else int(n) + (1 if trunk else 0)
                 row.update(regions_connected=connected, includes_trunk=trunk, whole_side=side)
                 if "n" in m.groupdict():
                     out.claims.append(claim_match(no, m, f"types[{row['type']}].region_rule", "n"))

@@ -28,8 +28,15 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+def line_sentences(text: str) -> str:
+    """End every line as a sentence: a bullet, or a line ending in ':', is one sentence, not part of the next."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(line if line.endswith((".", "!", "?")) else line.rstrip(":;,") + "." for line in lines)
+
+
 def readability_scores(text: str) -> dict[str, float | int]:
-    """Return word and sentence counts, Flesch reading ease and Flesch-Kincaid grade of a text."""
+    """Return word and sentence counts, Flesch reading ease and Flesch-Kincaid grade (each line ends a sentence)."""
+    text = line_sentences(text)
     words = textstat.lexicon_count(text)
     if words == 0:
         return {"words": 0, "sentences": 0, "flesch_reading_ease": math.nan,

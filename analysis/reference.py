@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +13,9 @@ REFERENCE_PATH = (
     Path(__file__).resolve().parent.parent / "data" / "external" / "epidemiology_reference.csv"
 )
 
-TOPICS = ("prevalence", "share", "population", "remission", "onset", "charity_estimate", "other")
-KINDS = ("published", "derived")
+TOPICS = ("prevalence", "share", "population", "remission", "onset", "sex", "course", "children",
+          "charity_estimate", "other")
+KINDS = ("published", "derived", "recalled")
 ORIGINAL_COLUMNS = (
     "figure", "value", "lower", "upper", "unit", "population",
     "year", "source", "doi", "verified", "quote",
@@ -47,8 +49,11 @@ def verified_flag(verified: str) -> bool:
 
 
 def kind_from_verified(verified: str) -> str:
-    """Return "derived" when the `verified` note says the value was computed, else "published"."""
-    return "derived" if str(verified).strip().lower().startswith("derived") else "published"
+    """Return "derived" (computed), "recalled" (not checked against a source) or "published"."""
+    text = str(verified).strip().lower()
+    if text.startswith("derived"):
+        return "derived"
+    return "recalled" if text.startswith("recalled") else "published"
 
 
 def _flag_matches(df: pd.DataFrame) -> pd.Series:
@@ -123,7 +128,8 @@ REFERENCE_SCHEMA = pa.DataFrameSchema(
         ),
         "quote": _text("Passage the value was checked against; empty if none.", nullable=True),
         "kind": _text(
-            "'published' if stated by the source, 'derived' if computed from other figures.",
+            "'published' if stated by the source and checked, 'derived' if computed from other figures, "
+            "'recalled' if only recalled (never checked against the source).",
             checks=pa.Check.isin(KINDS),
         ),
         "is_verified": pa.Column(
@@ -196,18 +202,37 @@ def reference_rows(topic: str, path: Path | None = None) -> pd.DataFrame:
     return df[df["topic"] == topic].reset_index(drop=True)
 
 
-def uk_population_2013(path: Path | None = None) -> tuple[float, str]:
-    """UK mid-2013 population in people and its citation, both read from the reference file."""
+def population_count(ref_id: str, path: Path | None = None) -> tuple[float, str]:
+    """A population row in people, and its citation, both read from the reference file."""
     path = Path(path) if path is not None else REFERENCE_PATH
     df = load_reference(path)
-    row = df.loc[df["ref_id"] == UK_POPULATION_REF_ID]
+    row = df.loc[df["ref_id"] == ref_id]
     if len(row) != 1:
-        raise ReferenceDataError(f"{path}: no row with ref_id {UK_POPULATION_REF_ID}")
+        raise ReferenceDataError(f"{path}: no row with ref_id {ref_id}")
     rec = row.iloc[0]
     if rec["unit"] not in COUNT_UNITS_TO_PEOPLE:
-        raise ReferenceDataError(f"{path}: {UK_POPULATION_REF_ID}: unknown unit {rec['unit']!r}")
+        raise ReferenceDataError(f"{path}: {ref_id}: unknown unit {rec['unit']!r}")
     people = float(round(rec["value"] * COUNT_UNITS_TO_PEOPLE[rec["unit"]]))
     return people, f"{rec['source']}, {rec['year']}"
+
+
+def uk_population_2013(path: Path | None = None) -> tuple[float, str]:
+    """UK mid-2013 population in people and its citation, both read from the reference file."""
+    return population_count(UK_POPULATION_REF_ID, path)
+
+
+UNSEEN = "not seen"
+_VOLUME_PAGES = re.compile(r"\d+\s*(?:\(\d+\))?\s*:\s*\d+")  # "47(5):548", "2000;247(10):787"
+_JOURNAL = r"Lancet|Neurol|Mov Disord|Arch|Psychiatry|J "
+
+
+def cited(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a missing DOI, or a journal citation without volume and pages, said as 'not seen' (never left blank)."""
+    out = df.copy()
+    out["doi"] = out["doi"].fillna(UNSEEN)
+    no_volume = out["source"].str.contains(_JOURNAL, regex=True) & ~out["source"].str.contains(_VOLUME_PAGES)
+    out.loc[no_volume, "source"] = out.loc[no_volume, "source"] + f" [volume and pages: {UNSEEN}]"
+    return out
 
 
 def per_100k(count: float, population: float) -> float:

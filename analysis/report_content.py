@@ -8,30 +8,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.extract import extract_page, write_csv
-from analysis.narrative import readable_number
-from analysis.numbers import qualifier_kind
 from analysis.summary import days_past_review, summary_table
+from analysis.wording import key_number_text
+
+__all__ = ["caveats", "index_content", "key_number_text", "key_numbers"]
 
 
-def key_number_text(row: pd.Series) -> str:
-    """Write a summary row's figure with its kind: "at least 70,000 people", "3,500 to 7,000 people"."""
-    unit = "%" if row["unit"] == "percent" else f" {row['unit']}"
-    value, lower, upper = (readable_number(row[c]) for c in ("value", "lower", "upper"))
-    if row["kind"] == "missing":
-        return f"missing: {row['how']}"
-    qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
-    bound_word = qualifier_kind(row["qualifier"] or "") in ("lower_bound", "upper_bound")  # "at least" says it already
-    if row["kind"] == "range":
-        return f"{qualifier}{lower} to {upper}{unit} (range)"
-    if row["kind"] == "lower_bound_range":
-        return f"{qualifier}{lower} to {upper}{unit}, or more (a range applied to a lower bound)"
-    if row["kind"] == "lower_bound":
-        return f"{qualifier if bound_word else 'at least ' + qualifier}{lower}{unit} (lower bound)"
-    if row["kind"] == "upper_bound":
-        return f"{qualifier if bound_word else 'at most ' + qualifier}{upper}{unit} (upper bound)"
-    if row["kind"] == "approximate":
-        return f"{qualifier or 'about '}{value}{unit} (approximate)"
-    return f"{value}{unit}"
+def key_numbers(summary: pd.DataFrame) -> list[tuple[str, str]]:
+    """The index's key numbers: each summary row's statistic and its one wording (never re-derived here)."""
+    return list(zip(summary["statistic"], summary["wording"], strict=True))
 
 
 def caveats(page: pd.DataFrame, as_of: date) -> list[str]:
@@ -49,6 +34,8 @@ def caveats(page: pd.DataFrame, as_of: date) -> list[str]:
     if pd.notna(p["comments_stated"]):
         out.append("Readers' comments are unverified personal views; commenters are shown under pseudonyms.")
     out.append("Figures marked 'lower bound' say 'at least'; 'approximate' says 'about'; a range stays a range. "
+               "A figure computed from lower bounds (a ratio or a difference of two) is neither a bound nor an approximation, "
+               "and a range applied to a count is an illustration, not a count. "
                "A value the page does not show is missing, never zero.")  # fmt: skip
     return out
 
@@ -64,7 +51,7 @@ def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tup
     if (tables["facts"]["fact_id"] == "uk_prevalence").any():
         summary = summary_table(tables, when)
         write_csv(summary, data_dir / "summary.csv")
-        numbers = [(row["statistic"], key_number_text(row)) for _, row in summary.iterrows()]
+        numbers = key_numbers(summary)
     else:
         p = tables["page"].iloc[0]
         numbers = [("Topic", str(p["topic"])), ("Facts with a number", str(int(tables["facts"]["value"].notna().sum())))]

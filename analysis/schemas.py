@@ -6,6 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from analysis.wording import KEY_NUMBER_KINDS
+
 KINDS = ["exact", "lower_bound", "upper_bound", "approximate", "range", "qualitative"]
 
 
@@ -55,7 +57,7 @@ TYPES = DataFrameSchema(
     {
         "type": _c(str, "Name of the type as the page writes it.", unique=True),
         "definition": _c(str, "The page's definition, verbatim."),
-        "min_regions": _c(int, "Fewest body regions affected under the rule (generalised: trunk plus two others = 3).", checks=Check.ge(1)),
+        "min_regions": _c(int, "Fewest body regions affected under the rule (generalised: trunk plus two others = 3; hemidystonia: a whole side, at least arm and leg = 2).", checks=Check.ge(1)),
         "regions_connected": _c(object, "True if the regions must be connected, False if not connected, empty if the rule says nothing.", nullable=True),
         "includes_trunk": _c(bool, "True if the rule requires the trunk."),
         "whole_side": _c(bool, "True if the rule is one entire side of the body."),
@@ -162,12 +164,16 @@ SCHEMAS: dict[str, DataFrameSchema] = {
 
 SUMMARY = DataFrameSchema(
     {
+        "key": _c(str, "Stable identifier of the key number; notebooks and the report index look rows up by it.", unique=True),
         "statistic": _c(str, "What the row states.", unique=True),
         "value": _c(float, "The figure; missing for a range or a value the page does not show.", nullable=True),
         "lower": _c(float, "Lower bound, where the wording or the derivation gives one.", nullable=True),
         "upper": _c(float, "Upper bound, where the wording or the derivation gives one.", nullable=True),
-        "kind": _c(str, "exact, lower_bound, upper_bound, approximate, range, lower_bound_range (a range applied to a lower bound: "
-                   "each end is a floor) or missing.", checks=Check.isin(KINDS + ["lower_bound_range", "missing"])),
+        "kind": _c(str, "exact, lower_bound, upper_bound, approximate, range, ratio_of_bounds or difference_of_bounds (computed from lower "
+                   "bounds: neither a bound nor an approximation), illustration (a range applied to a count: not a count) or missing.",
+                   checks=Check.isin(KEY_NUMBER_KINDS)),
+        "wording": _c(str, "The figure as every output writes it, with its kind (analysis.wording.key_number_text): the index, "
+                      "summary.csv and the notebooks all show this text."),
         "qualifier": _c(str, "The page's qualifier as written, for figures the page states ('at least', 'around').", nullable=True),
         "unit": _c(str, "Unit of value, lower and upper."),
         "origin": _c(str, "page (stated), derived (computed by this project) or missing.", checks=Check.isin(["page", "derived", "missing", "stated"])),

@@ -386,23 +386,25 @@ def test_share_chart_is_approximate_and_not_split(facts: pd.DataFrame,
     assert other.x[0] == 100 - row["value"] and other.marker.symbol[1] == "triangle-left"
     assert "\u2248" in _annotation(fig, "caption").text or "\u2248" in "".join(
         a.text for a in fig.layout.annotations)
-    assert "lower (61.2%)" in fig.layout.title.text
+    title = _plain(fig.layout.title.text)
+    assert title.startswith("The page says about 90%") and "would be focal" in title
+    assert "published shares shown are lower" not in title  # comparators measure different things
 
 
 # --- range -------------------------------------------------------------------------------------
 
 def test_range_chart_uses_lower_and_upper(facts: pd.DataFrame,
                                           builders: dict[str, Callable[[], go.Figure]]) -> None:
-    """The band runs from lower to upper; people implied = floor x range, open-ended."""
+    """The band runs from lower to upper; the range x the count is one band labelled an illustration, no arrow."""
     share, base = facts.loc["total_remission"], facts.loc["uk_prevalence"]
     fig = builders["range"]()
     band = _trace_for(fig, "total remission")
     assert list(band.x) == [share["lower"], share["upper"]]
-    people = [t for t in fig.data if t.y is not None and "Implied" in _plain(str(t.y[0]))]
+    people = [t for t in fig.data if t.y is not None and "Illustration" in _plain(str(t.y[0]))]
     expected = [base["lower"] * share["lower"] / 100, base["lower"] * share["upper"] / 100]
-    assert list(people[0].x) == pytest.approx(expected)
-    assert people[1].x[0] == pytest.approx(expected[1])
-    assert people[1].marker.symbol[1] == "triangle-right"
+    assert len(people) == 1 and list(people[0].x) == pytest.approx(expected)
+    assert "not a count" in _plain(str(people[0].y[0])) and "People affected" not in _plain(str(people[0].y[0]))
+    assert "an illustration, not a count" in _plain(fig.layout.title.text)
     ci = _trace_for(fig, "Remission CI")
     assert ci.x[0] + ci.error_x.array[0] == 20.0 and ci.x[0] - ci.error_x.arrayminus[0] == 6.0
     assert "around 5-10%" in fig.layout.title.text

@@ -77,7 +77,8 @@ def test_qualitative_statements_are_verbatim(dystonia, raw_lines) -> None:
     """Statements without a number keep their sentence verbatim and have no number."""
     facts = dystonia["facts"]
     qual = facts[facts["kind"] == "qualitative"]
-    assert set(qual["fact_id"]) == {"remission_likelier_secondary", "lifelong_with_underlying_condition", "focal_late_onset_stable"}
+    assert set(qual["fact_id"]) == {"remission_likelier_secondary", "lifelong_with_underlying_condition", "focal_late_onset_stable",
+                                    "who_affected", "focal_no_worse_no_spread"}
     for _, row in qual.iterrows():
         assert row["sentence"] in raw_lines[row["line"] - 1]
         assert row[["value", "lower", "upper"]].isna().all()
@@ -85,7 +86,7 @@ def test_qualitative_statements_are_verbatim(dystonia, raw_lines) -> None:
 
 def test_facts_are_only_the_keyed_ones(dystonia) -> None:
     """The dystonia page gets its keyed facts and no unclassified generic numbers."""
-    assert len(dystonia["facts"]) == len(KEYED_FACTS) + 3
+    assert len(dystonia["facts"]) == len(KEYED_FACTS) + 5
     assert not dystonia["facts"]["fact_id"].str.startswith("line").any()
 
 
@@ -95,7 +96,7 @@ TYPES = {
     "Segmental dystonia": (2, True, False, False, ["Cranial dystonia"], [], False),
     "Multifocal dystonia": (2, False, False, False, [], ["the left arm", "left leg"], False),
     "Generalised dystonia": (3, None, True, False, [], [], False),
-    "Hemidystonia": (1, None, False, True, [], [], False),
+    "Hemidystonia": (2, None, False, True, [], [], False),  # a whole side: at least an arm and a leg
 }  # fmt: skip
 
 

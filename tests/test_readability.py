@@ -83,3 +83,18 @@ def test_target_statement_cites_sources() -> None:
     assert "reading age >= 9 and <= 11 years" in statement
     assert "flesch reading ease >= 60" in statement
     assert "Hunt" in statement and "NHS digital service manual" in statement
+
+
+def test_treatment_bullets_are_sentences_not_one() -> None:
+    """Each bullet of the page's treatment list is its own sentence, as is the line introducing it."""
+    from analysis.feedback import page_body_text
+    from analysis.paths import DEFAULT_PAGE
+    from analysis.readability import line_sentences, readability_scores
+
+    body = page_body_text(DEFAULT_PAGE)
+    intro = next(line for line in body.splitlines() if line.endswith("main types of treatment are:"))
+    block = "\n".join([intro, *[line for line in body.splitlines() if line.startswith(("botulinum toxin -", "medication -", "physiotherapy -", "surgery -"))]])
+    intro_sentences = readability_scores(intro)["sentences"]
+    assert readability_scores(block)["sentences"] == intro_sentences + 4
+    assert readability_scores(block.replace("\n", " "))["sentences"] == intro_sentences  # joined, as it used to be counted
+    assert line_sentences("One.\nTwo\n") == "One. Two."

@@ -35,13 +35,14 @@ def test_rate_is_a_lower_bound_from_the_page_and_ons(tables, summary) -> None:
     assert row["lower"] == pytest.approx(fact(tables["facts"], "uk_prevalence")["lower"] / population * 100_000)
 
 
-def test_remission_range_carried_to_people(tables, summary) -> None:
-    """Around 5-10% of at least 70,000 becomes a range of people, never one number."""
-    row = summary.loc["People with total remission, out of the counted cases"]
+def test_remission_range_applied_to_people_is_an_illustration(tables, summary) -> None:
+    """Around 5-10% (over the illness) of a one-time count of at least 70,000 is an illustration, not a count nor a bound."""
+    row = summary.loc["Total remission range applied to the counted cases"]
     uk, rem = fact(tables["facts"], "uk_prevalence"), fact(tables["facts"], "total_remission")
-    assert row["kind"] == "lower_bound_range" and pd.isna(row["value"])
+    assert row["kind"] == "illustration" and pd.isna(row["value"])
     assert (row["lower"], row["upper"]) == (uk["lower"] * rem["lower"] / 100, uk["lower"] * rem["upper"] / 100)
-    assert key_number_text(row).endswith(" people, or more (a range applied to a lower bound)")
+    assert key_number_text(row) == "3,500 to 7,000 people (an illustration, not a count)"
+    assert "at least" not in row["wording"] and "around" not in row["wording"] and "floor" not in row["how"].replace("not", "")
 
 
 def test_focal_and_other_types_are_one_sided(summary) -> None:
@@ -89,3 +90,42 @@ def test_key_numbers_say_each_bound_once(summary) -> None:
     assert texts["Cases that are focal dystonia"] == "at least about 90% (lower bound)"
     assert texts["Cases of all other types together"] == "at most about 10% (upper bound)"
     assert not [t for t in texts.values() if "at least at least" in t or "at most at most" in t]
+
+
+def test_ratio_of_two_lower_bounds_is_neither_bound_nor_approximation(summary) -> None:
+    """The children's share (8,000 / 70,000, both floors) is labelled as a ratio of bounds, never 'about' or 'approximate'."""
+    row = summary.loc["Children and young people as a share of the counted cases"]
+    assert row["kind"] == "ratio_of_bounds" and pd.isna(row["lower"]) and pd.isna(row["upper"])
+    assert row["wording"] == "11.4% (a ratio of two lower bounds: neither a bound nor an approximation)"
+    assert "about" not in row["wording"] and "approximate)" not in row["wording"]
+
+
+def test_adult_rate_is_a_difference_of_bounds_over_adults(tables, summary) -> None:
+    """Counted adults (70,000 - 8,000) per 100,000 of the UK population minus those aged 0-17: not a bound."""
+    from analysis.reference import population_count
+
+    row = summary.loc["Counted adults per 100,000 UK adults (18 and over)"]
+    population, _ = uk_population_2013()
+    children, _ = population_count("ons-uk-population-0-17-mid2013")
+    f = tables["facts"]
+    expected = (fact(f, "uk_prevalence")["lower"] - fact(f, "children_prevalence")["lower"]) / (population - children) * 100_000
+    assert row["value"] == pytest.approx(expected) and row["kind"] == "difference_of_bounds"
+    assert pd.isna(row["lower"]) and pd.isna(row["upper"])
+
+
+def test_every_kind_has_one_wording(summary) -> None:
+    """Every row's wording is what key_number_text gives its kind, and names the kind unless exact or missing."""
+    from analysis.wording import KIND_NOTES
+
+    for name, row in summary.iterrows():
+        assert row["wording"] == key_number_text(row), name
+        if KIND_NOTES[row["kind"]]:
+            assert row["wording"].endswith(f"({KIND_NOTES[row['kind']]})"), name
+
+
+def test_an_unknown_kind_is_refused(summary) -> None:
+    """A row with a kind the wording does not know fails loudly instead of printing a bare number."""
+    row = summary.iloc[0].copy()
+    row["kind"] = "approximately_bounded"
+    with pytest.raises(ValueError, match="unknown kind"):
+        key_number_text(row)
