@@ -37,7 +37,7 @@ INLINE = {
 LIST_STYLE = "margin: 0; padding-left: 1.1em; text-align: left;"
 CELL_TAG = re.compile(r'<(td|th) (id="[^"]*" )?class="([^"]*)"')
 # Integer columns that are labels, not quantities: no thousands separator ("2013", "line 1027").
-LABEL_NUMBER = re.compile(r"(^|_)(year|line|id|n)$|^line_|_line_")
+LABEL_NUMBER = re.compile(r"(^|_)(year|line|id)$|^line_|_line_")
 # A ';'-separated list as the tables store it ("a;b;c"): a ';' directly followed by a non-space.
 LIST_VALUE = re.compile(r";(?=\S)")
 # A number already written as text ("70,000", "3.2", "5%"): right-aligned, and blank means missing.

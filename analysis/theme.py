@@ -201,8 +201,8 @@ def _legend_lines(fig: go.Figure) -> int:
 
 def _tick_lines(fig: go.Figure) -> int:
     """Most lines in any text x value (wrapped category labels push the x-axis title down)."""
-    counts = [x.count("<br>") + 1 for t in fig.data for x in (getattr(t, "x", None) or ())
-              if isinstance(x, str)]
+    values = [getattr(t, "x", None) for t in fig.data]  # x may be a numpy array (a figure built from pandas)
+    counts = [x.count("<br>") + 1 for xs in values if xs is not None for x in xs if isinstance(x, str)]
     return max(counts, default=1)
 
 
