@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,8 @@ def has_display() -> bool:
 
 if "get_config" in globals():  # executed by the Jupyter server (importing this file for tests does nothing)
     c = get_config()  # noqa: F821
+    # jupyter lab loads this file for both its server and lab apps: the second hook assignment is the same hook.
+    warnings.filterwarnings("ignore", message="Overriding existing pre_save_hook")
     c.ServerApp.root_dir = str(PROJECT_ROOT)
     c.ServerApp.allow_root = is_root()
     c.ServerApp.open_browser = has_display()

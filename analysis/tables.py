@@ -29,8 +29,8 @@ TABLE_CLASS = "dfx-table"
 # committed notebook opened fresh) but keeps style attributes, and they beat its right-aligned table CSS.
 INLINE = {
     ("td", "dfx-num"): "text-align: right; white-space: nowrap; vertical-align: top;",
-    ("td", "dfx-text"): "text-align: left; white-space: normal; vertical-align: top; min-width: 6em; "
-                        "max-width: 36em; overflow-wrap: anywhere;",
+    ("td", "dfx-text"): "text-align: left; white-space: normal; vertical-align: top; min-width: 8em; "
+                        "max-width: 36em; overflow-wrap: break-word;",
     ("th", "dfx-num"): "text-align: right; vertical-align: bottom; white-space: normal;",
     ("th", "dfx-text"): "text-align: left; vertical-align: bottom; white-space: normal;",
 }
@@ -50,9 +50,9 @@ CSS = [
     {"selector": "th", "props": "text-align: left; vertical-align: bottom; padding: 4px 8px; "
                                 "border-bottom: 1px solid #444; white-space: normal; font-weight: bold;"},
     {"selector": "td", "props": "vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #ddd; "
-                                "white-space: normal; overflow-wrap: anywhere; max-width: none;"},
+                                "white-space: normal; overflow-wrap: break-word; max-width: none;"},
     {"selector": "td.dfx-num, th.dfx-num", "props": "text-align: right; white-space: nowrap;"},
-    {"selector": "td.dfx-text", "props": "text-align: left; min-width: 6em; max-width: 36em;"},
+    {"selector": "td.dfx-text", "props": "text-align: left; min-width: 8em; max-width: 36em;"},
     {"selector": "ul", "props": "margin: 0; padding-left: 1.1em; text-align: left;"},
     {"selector": "li", "props": "margin: 0;"},
 ]
@@ -83,7 +83,8 @@ def _number(value: object, places: int, label: bool) -> str:
     number = float(value)  # type: ignore[arg-type]
     if label and number.is_integer():
         return str(int(number))
-    return f"{number:,.{places}f}"
+    text = f"{number:,.{places}f}"  # rounded to the column's decimals, without spurious trailing zeros
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _items(value: object) -> list[str] | None:
@@ -134,7 +135,8 @@ def _header(name: object) -> str:
 def _number_text(series: pd.Series) -> bool:
     """True for a text column of pre-formatted numbers (blank cells allowed, at least one number)."""
     values = [str(v).strip() for v in series if not is_missing(v)]
-    return any(values) and all(NUMBER_TEXT.match(v) for v in values if v)
+    numbers = [v for v in values if v and v != MISSING]
+    return bool(numbers) and all(NUMBER_TEXT.match(v) for v in numbers)
 
 
 def _numeric(series: pd.Series) -> bool:

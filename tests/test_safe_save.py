@@ -6,6 +6,8 @@ import copy
 import importlib.util
 import io
 import json
+import os
+import runpy
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,27 @@ def saved_bytes(model: dict[str, Any]) -> bytes:
 def config() -> Any:
     """The project's Jupyter server config, imported."""
     return load_config()
+
+
+def test_server_config_handles_root_headless_scratch_and_save(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `make lab` loads it: --allow-root when root, no browser without a display, explore/ first, safe save."""
+    from traitlets.config import Config
+
+    for display in ("", ":0"):
+        monkeypatch.setenv("DISPLAY", display)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        cfg = Config()
+        runpy.run_path(str(CONFIG), init_globals={"get_config": lambda cfg=cfg: cfg})
+        assert cfg.ServerApp.allow_root == (os.geteuid() == 0)
+        assert cfg.ServerApp.open_browser == bool(display)
+        assert cfg.ServerApp.root_dir == str(PROJECT_ROOT)
+        assert cfg.FileContentsManager.preferred_dir == "explore"
+        assert cfg.FileContentsManager.pre_save_hook.__name__ == "safe_save"
+        assert cfg.LabApp.news_url is None
+    assert (PROJECT_ROOT / "explore" / "starter.ipynb").is_file()
+    overrides = json.loads((PROJECT_ROOT / ".jupyter" / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert overrides["@jupyterlab/docmanager-extension:plugin"]["autosave"] is False
 
 
 def test_config_uses_the_scratch_folder_and_is_git_ignored(config: Any) -> None:
