@@ -68,12 +68,12 @@ NOTE_WRAP = 56  # characters per caption/source line (about 6 px each at NOTE_SI
 EDGE_PX = 8  # gap between the figure's left edge and its title, legend and notes
 DEFAULT_PLOT_PX = 300  # plot-area height when a chart does not ask for one
 MAX_PLOT_PX = 320  # tallest plot area: with title and notes a figure stays within a laptop screen
-LABEL_WRAP = 28  # characters per line of a category label in the left margin (it leaves a plot at 360 px)
-LEGEND_WRAP = 40  # characters per legend entry line (an entry must fit the narrowest figure)
+LABEL_WRAP = 30  # characters per line of a category label in the left margin (it leaves a plot at 360 px)
+LEGEND_WRAP = 46  # characters per legend entry line (an entry must fit the narrowest figure)
 AXIS_TITLE_WRAP = 28  # characters per x-axis title line (centred on a plot area that can be 120 px wide)
 MARK_WRAP = 20  # characters per line of a label placed at a data point (it must not run out of the figure)
-LABEL_CHAR_PX = 6.8  # width of a category label character at NOTE_SIZE + 1 (a generous estimate)
-ROW_LINE_PX = 16  # height of a category label line; a row is never shorter than its label
+LABEL_CHAR_PX = 6.4  # width of a category label character at NOTE_SIZE + 1 (a generous estimate)
+ROW_LINE_PX = 15  # height of a category label line; a row is never shorter than its label
 _LINE_PX = 16
 _TITLE_LINE_PX = 21
 _TITLE_PAD_PX = 10
@@ -215,7 +215,9 @@ def _rewrap(label: str, width: int) -> str:
 def _rows_px(fig: go.Figure) -> int:
     """Plot height the category rows need for their re-wrapped labels (0 without category axes)."""
     axes = [a for a in fig.select_yaxes() if a.type == "category" and a.ticktext]
-    rows = sum(max(40, (label.count("<br>") + 1) * ROW_LINE_PX + 12) for a in axes for label in a.ticktext)
+    # category rows are evenly spaced: each needs the height of the tallest label
+    rows = sum(len(a.ticktext) * max(36, max(t.count("<br>") + 1 for t in a.ticktext) * ROW_LINE_PX + 10)
+               for a in axes)
     return rows + 30 * len(axes) + 90 * max(len(axes) - 1, 0) if axes else 0
 
 
@@ -227,7 +229,8 @@ def _left_margin(fig: go.Figure) -> int:
             continue
         categories = list(axis.categoryarray)
         labels = [_rewrap(str(c), LABEL_WRAP) for c in categories]
-        axis.update(tickmode="array", tickvals=categories, ticktext=labels, automargin=False)
+        axis.update(tickmode="array", tickvals=categories, ticktext=labels, automargin=False,
+                    tickfont={"size": NOTE_SIZE})
         lines += [line for label in labels for line in label.split("<br>")]
     if not lines:
         return _LEFT_PX
@@ -296,10 +299,9 @@ def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = N
     # plotly drops the cap-height shift for multi-line titles anchored at the top: add it back.
     pad = _TITLE_PAD_PX + (round(0.75 * TITLE_SIZE) if title_lines > 1 else 0)
     top = _TITLE_PAD_PX + title_lines * _TITLE_LINE_PX + 2 * _BOTTOM_PAD_PX
-    # Plotly reserves the legend's height above the plot; the figure allows for about two entries per row (one
-    # per row in the narrowest figure takes the extra rows from the plot area).
+    # Plotly reserves the legend's height above the plot: allow one entry per row (as in a narrow figure).
     plot = max(min(plot_height or DEFAULT_PLOT_PX, MAX_PLOT_PX), _rows_px(fig))
-    height = (plot + top + math.ceil(legend_lines / 2) * _LEGEND_LINE_PX
+    height = (plot + top + legend_lines * _LEGEND_LINE_PX
               - shift + _BOTTOM_PAD_PX)
     kept = [a for a in fig.layout.annotations if a.name not in ("caption", "source")]
     fig.update_layout(
