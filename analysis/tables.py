@@ -177,7 +177,7 @@ class PublishedTable:
         styler.hide(axis="index")
         # The cells are already escaped HTML (lists as <ul>); headers are escaped here.
         styler.format_index(_header, axis="columns", escape="html")
-        styler.set_table_attributes(f'class="{TABLE_CLASS}"')
+        styler.set_table_attributes(f'class="{TABLE_CLASS} dataframe"')  # pandas' class, for CSS and tests
         styler.set_table_styles(CSS, overwrite=True)
         styler.set_td_classes(pd.DataFrame(
             [["dfx-num" if c in self.numeric else "dfx-text" for c in self.cells.columns]] * len(self.cells),
