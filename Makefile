@@ -38,8 +38,11 @@ report: data  ## tables, then every notebook re-run (only if its inputs changed)
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest
 
-lab: $(STAMP)  ## open the project in JupyterLab
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+# `make lab LAB_ARGS="--ip=0.0.0.0 --port=8890"` passes flags to JupyterLab. The project config detects root
+# (--allow-root) and a missing display (no browser; the URL with its token is printed), and starts in explore/.
+LAB_ARGS ?=
+lab: $(STAMP)  ## open the project in JupyterLab (your own notebooks go in explore/, git-ignored)
+	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_server_config.py $(LAB_ARGS)
 
 bench: $(STAMP)  ## time the report build against the plain nbconvert loop
 	$(PY) -m analysis.bench

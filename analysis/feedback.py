@@ -79,5 +79,6 @@ def sentiment_chart(sentiment: pd.DataFrame, source: str) -> go.Figure | None:
     ranked = sentiment.sort_values("compound")
     title = (f"A word lexicon rates {ranked['pseudonym'].iloc[-1]} most positive and {ranked['pseudonym'].iloc[0]} "
              "most negative: read with the caveats")
-    return charts.bar_chart(sentiment, "pseudonym", "compound", title=title, source=f"{source}; {VADER_CITATION}",
+    shown = sentiment.assign(compound=sentiment["compound"].round(2))  # bar labels: 2 decimals, not VADER's 4
+    return charts.bar_chart(shown, "pseudonym", "compound", title=title, source=f"{source}; {VADER_CITATION}",
                             x_label="Comment", y_label="VADER compound score (-1 to 1)", colour=COMMENT_COLOUR)

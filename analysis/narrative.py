@@ -37,17 +37,6 @@ def readable_number(value: float) -> str:
     return format_number(value if float(value).is_integer() else float(f"{value:.3g}"))
 
 
-def readable_table(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns for reading, indexed by the first (no 0, 1, 2 index): numbers to 3 significant digits, missing blank."""
-    out = df[columns].copy()
-    for col in columns:
-        if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = [readable_number(v) for v in out[col]]
-        else:
-            out[col] = ["" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v for v in out[col]]
-    return out.set_index(columns[0])
-
-
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """Return the summary table for reading: figures rounded to 3 significant digits, missing as 'missing'."""
     out = summary.copy()

@@ -6,11 +6,13 @@ import pandas as pd
 import plotly.io as pio
 
 from analysis.load import page_tables
-from analysis.theme import register_template
+from analysis.tables import publish  # noqa: F401  (notebooks call notebook.publish(table))
+from analysis.theme import RENDERERS, register_template
 
 # JupyterLab draws this mimetype with its plotly extension, and the HTML report ships plotly.js once;
 # the "notebook" renderer would embed 4.8 MB of plotly.js and random div ids in every output.
-RENDERER = "plotly_mimetype"
+# analysis.theme's sources renderer then shows a chart's long citations in full under it.
+RENDERER = RENDERERS
 
 
 def setup() -> dict[str, pd.DataFrame]:

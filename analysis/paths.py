@@ -30,7 +30,11 @@ def page_path() -> Path:
 
 def as_of() -> date:
     """Return the analysis "as of" date: $DYSTONIA_FACTS_AS_OF (ISO 8601), else DEFAULT_AS_OF."""
-    return date.fromisoformat(os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF)
+    value = os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{AS_OF_ENV}={value!r} is not a date: use YYYY-MM-DD, e.g. {DEFAULT_AS_OF}") from None
 
 
 def display_path(path: Path) -> str:

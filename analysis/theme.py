@@ -9,8 +9,13 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.io._base_renderers import ExternalRenderer
 
 TEMPLATE_NAME = "dystonia_facts"
+SOURCES_RENDERER = "dystonia_sources"  # shows a chart's full citations under it (see SourcesBelow)
+RENDERERS = f"plotly_mimetype+{SOURCES_RENDERER}"  # what notebooks use: the chart, then its citations
+META_KEY = "dystonia_facts_sources"  # layout.meta key holding the full source text
+SOURCE_MAX = 112  # a longer source line (two lines in the narrowest figure) moves under the chart
 
 # Okabe & Ito (2008), "Color Universal Design": colours safe for the common colour-vision deficiencies.
 OKABE_ITO: dict[str, str] = {
@@ -49,21 +54,34 @@ SCHEMATIC_COLOUR = OKABE_ITO["black"]  # an illustration, not data
 
 FONT_FAMILY = "Arial, Helvetica, sans-serif"
 FONT_SIZE = 14
-TITLE_SIZE = 18
+TITLE_SIZE = 16
 NOTE_SIZE = 12
 TEXT_COLOUR = "#222222"
 GRID_COLOUR = "#E6E6E6"
 AXIS_COLOUR = "#444444"
 
-TITLE_WRAP = 75
-NOTE_WRAP = 120
-_LINE_PX = 17
-_TITLE_LINE_PX = 24
+# Charts fit their container from a 360 px output area (JupyterLab at 800 px with the file browser open) to
+# full width: plotly does not wrap text, so titles and notes are wrapped for the narrowest width and start at
+# the figure's left edge; the width itself is responsive (no fixed width, autosize, responsive config).
+TITLE_WRAP = 42  # characters per title line (about 8 px each at TITLE_SIZE)
+NOTE_WRAP = 56  # characters per caption/source line (about 6 px each at NOTE_SIZE)
+EDGE_PX = 8  # gap between the figure's left edge and its title, legend and notes
+DEFAULT_PLOT_PX = 300  # plot-area height when a chart does not ask for one
+MAX_PLOT_PX = 320  # tallest plot area: with title and notes a figure stays within a laptop screen
+LABEL_WRAP = 30  # characters per line of a category label in the left margin (it leaves a plot at 360 px)
+LEGEND_WRAP = 46  # characters per legend entry line (an entry must fit the narrowest figure)
+AXIS_TITLE_WRAP = 28  # characters per x-axis title line (centred on a plot area that can be 120 px wide)
+MARK_WRAP = 20  # characters per line of a label placed at a data point (it must not run out of the figure)
+LABEL_CHAR_PX = 6.4  # width of a category label character at NOTE_SIZE + 1 (a generous estimate)
+ROW_LINE_PX = 15  # height of a category label line; a row is never shorter than its label
+_LINE_PX = 16
+_TITLE_LINE_PX = 21
 _TITLE_PAD_PX = 10
 _LEGEND_LINE_PX = 22
 _AXIS_TITLE_PX = 58
 _TICK_LINE_PX = 16
 _BOTTOM_PAD_PX = 12
+_LEFT_PX = 90  # left margin of a numeric y axis (ticks and title)
 
 
 def safe_text(s: str) -> str:
@@ -117,18 +135,23 @@ def build_template() -> go.layout.Template:
         layout={
             "colorway": list(COLORWAY),
             "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
-            "title": {"font": {"size": TITLE_SIZE}, "x": 0.0, "xref": "paper", "xanchor": "left"},
+            "title": {"font": {"size": TITLE_SIZE}, "x": 0.0, "xref": "container", "xanchor": "left",
+                      "pad": {"l": EDGE_PX}},
+            "autosize": True,
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
-            "margin": {"l": 90, "r": 40, "t": 90, "b": 140},
+            "margin": {"l": 90, "r": 56, "t": 90, "b": 140},
             "xaxis": _axis_style(),
             "yaxis": _axis_style(),
+            # Under the title, from the figure's left edge; horizontal, so its entries wrap onto rows as the
+            # figure narrows and plotly reserves its height above the plot (a vertical one would take width).
             "legend": {
-                "orientation": "v",
+                "orientation": "h",
+                "xref": "container",
+                "yref": "container",
                 "x": 0.0,
                 "xanchor": "left",
-                "y": 1.0,
-                "yanchor": "bottom",
+                "yanchor": "top",
                 "tracegroupgap": 2,
                 "font": {"size": NOTE_SIZE + 1},
             },
@@ -143,13 +166,14 @@ def build_template() -> go.layout.Template:
 
 
 def register_template() -> str:
-    """Register the template under TEMPLATE_NAME (idempotent) and return the name."""
+    """Register the template under TEMPLATE_NAME and the sources renderer (idempotent); return the name."""
     pio.templates[TEMPLATE_NAME] = build_template()
+    pio.renderers[SOURCES_RENDERER] = SourcesBelow()
     return TEMPLATE_NAME
 
 
-def _note(name: str, text: str, yshift: int, size: int) -> go.layout.Annotation:
-    """A left-aligned note below the plot area (source line or caption)."""
+def _note(name: str, text: str, yshift: int, size: int, left: int) -> go.layout.Annotation:
+    """A left-aligned note below the plot area (source line or caption), starting at the figure's left edge."""
     return go.layout.Annotation(
         name=name,
         text=text,
@@ -160,6 +184,7 @@ def _note(name: str, text: str, yshift: int, size: int) -> go.layout.Annotation:
         xanchor="left",
         yanchor="top",
         yshift=yshift,
+        xshift=EDGE_PX - left,
         showarrow=False,
         align="left",
         font={"size": size, "color": TEXT_COLOUR},
@@ -176,40 +201,117 @@ def _legend_lines(fig: go.Figure) -> int:
 
 def _tick_lines(fig: go.Figure) -> int:
     """Most lines in any text x value (wrapped category labels push the x-axis title down)."""
-    counts = [x.count("<br>") + 1 for t in fig.data for x in (getattr(t, "x", None) or ())
-              if isinstance(x, str)]
+    values = [getattr(t, "x", None) for t in fig.data]  # x may be a numpy array (a figure built from pandas)
+    counts = [x.count("<br>") + 1 for xs in values if xs is not None for x in xs if isinstance(x, str)]
     return max(counts, default=1)
+
+
+def _rewrap(label: str, width: int) -> str:
+    """Re-wrap an already escaped label (lines joined with <br>) at `width` characters."""
+    words = " ".join(label.split("<br>")).split()
+    return "<br>".join(textwrap.wrap(" ".join(words), width=width, break_long_words=False)) or label
+
+
+def _rows_px(fig: go.Figure) -> int:
+    """Plot height the category rows need for their re-wrapped labels (0 without category axes)."""
+    axes = [a for a in fig.select_yaxes() if a.type == "category" and a.ticktext]
+    # category rows are evenly spaced: each needs the height of the tallest label
+    rows = sum(len(a.ticktext) * max(36, max(t.count("<br>") + 1 for t in a.ticktext) * ROW_LINE_PX + 10)
+               for a in axes)
+    return rows + 30 * len(axes) + 90 * max(len(axes) - 1, 0) if axes else 0
+
+
+def _left_margin(fig: go.Figure) -> int:
+    """Left margin for the y tick labels; category labels are re-wrapped narrow and the margin fixed to them."""
+    lines: list[str] = []
+    for axis in fig.select_yaxes():
+        if axis.type != "category" or not axis.categoryarray:
+            continue
+        categories = list(axis.categoryarray)
+        labels = [_rewrap(str(c), LABEL_WRAP) for c in categories]
+        axis.update(tickmode="array", tickvals=categories, ticktext=labels, automargin=False,
+                    tickfont={"size": NOTE_SIZE})
+        lines += [line for label in labels for line in label.split("<br>")]
+    if not lines:
+        return _LEFT_PX
+    return max(_LEFT_PX, round(max(len(html.unescape(line)) for line in lines) * LABEL_CHAR_PX) + 24)
+
+
+def _fit_text(fig: go.Figure) -> None:
+    """Re-wrap legend names, x-axis titles and labels placed at data points so they fit a narrow figure."""
+    for trace in fig.data:
+        if trace.name and len(trace.name) > LEGEND_WRAP:
+            trace.name = _rewrap(trace.name, LEGEND_WRAP)
+    for axis in fig.select_xaxes():
+        if axis.title and axis.title.text and len(axis.title.text) > AXIS_TITLE_WRAP:
+            axis.title.text = _rewrap(axis.title.text, AXIS_TITLE_WRAP)
+    for note in fig.layout.annotations:
+        if str(note.xref or "").startswith("x") and note.text and len(note.text) > MARK_WRAP:
+            note.text = _rewrap(note.text, MARK_WRAP)
+
+
+def _source_line(source: str, fig: go.Figure) -> str:
+    """The figure's source line; a long list of citations is shortened and kept whole under the chart."""
+    label = source if source.lower().startswith("source") else f"Source: {source}"
+    if len(label) <= SOURCE_MAX:
+        fig.update_layout(meta=None)
+        return label
+    first, *rest = [part for part in source.split("; ") if part.strip()]
+    fig.update_layout(meta={META_KEY: f"Sources: {source}"})
+    more = f" and {len(rest)} more" if rest else ""
+    return f"Source: {first}{more} (full citations under the chart)"
+
+
+class SourcesBelow(ExternalRenderer):
+    """A plotly renderer that displays a chart's full citations as wrapped text under it (JupyterLab, report)."""
+
+    def render(self, fig_dict: dict) -> None:
+        """Display the citations kept in layout.meta, escaped, after the chart's own output."""
+        meta = (fig_dict.get("layout") or {}).get("meta")
+        text = meta.get(META_KEY) if isinstance(meta, dict) else None
+        if text:
+            from IPython.display import HTML, display
+
+            display(HTML(f'<p class="dfx-sources" style="font-size: 12px; color: #444; margin: 0 0 1em; '
+                         f'max-width: 60em; text-align: left;">{html.escape(text)}</p>'))
 
 
 def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = None,
                 plot_height: int | None = None) -> go.Figure:
     """Apply the template, escaped finding title, caption and 'Source:' line; size to plot_height px."""
     register_template()
+    _fit_text(fig)
     title_html = wrap_safe(title, TITLE_WRAP)
-    label = source if source.lower().startswith("source") else f"Source: {source}"
-    source_html = wrap_safe(label, NOTE_WRAP)
+    source_html = wrap_safe(_source_line(source, fig), NOTE_WRAP)
     title_lines = title_html.count("<br>") + 1
     legend_lines = _legend_lines(fig)
-    shift = -_AXIS_TITLE_PX - (_tick_lines(fig) - 1) * _TICK_LINE_PX
+    axis_lines = max((a.title.text.count("<br>") + 1 for a in fig.select_xaxes() if a.title and a.title.text),
+                     default=1)
+    shift = -_AXIS_TITLE_PX - (_tick_lines(fig) - 1) * _TICK_LINE_PX - (axis_lines - 1) * _LINE_PX
+    left = _left_margin(fig)
     notes = []
     if caption:
         caption_html = wrap_safe(caption, NOTE_WRAP)
-        notes.append(_note("caption", f"<i>{caption_html}</i>", shift, NOTE_SIZE))
+        notes.append(_note("caption", f"<i>{caption_html}</i>", shift, NOTE_SIZE, left))
         shift -= (caption_html.count("<br>") + 1) * _LINE_PX + _BOTTOM_PAD_PX // 2
-    notes.append(_note("source", source_html, shift, NOTE_SIZE))
+    notes.append(_note("source", source_html, shift, NOTE_SIZE, left))
     shift -= (source_html.count("<br>") + 1) * _LINE_PX
     # plotly drops the cap-height shift for multi-line titles anchored at the top: add it back.
     pad = _TITLE_PAD_PX + (round(0.75 * TITLE_SIZE) if title_lines > 1 else 0)
-    top = _TITLE_PAD_PX + title_lines * _TITLE_LINE_PX + legend_lines * _LEGEND_LINE_PX + 2 * _BOTTOM_PAD_PX
+    top = _TITLE_PAD_PX + title_lines * _TITLE_LINE_PX + 2 * _BOTTOM_PAD_PX
+    # Plotly reserves the legend's height above the plot: allow one entry per row (as in a narrow figure).
+    plot = max(min(plot_height or DEFAULT_PLOT_PX, MAX_PLOT_PX), _rows_px(fig))
+    height = (plot + top + legend_lines * _LEGEND_LINE_PX
+              - shift + _BOTTOM_PAD_PX)
     kept = [a for a in fig.layout.annotations if a.name not in ("caption", "source")]
     fig.update_layout(
         template=TEMPLATE_NAME,
         title={"text": title_html, "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": pad}},
-        margin={"t": top, "b": -shift + _BOTTOM_PAD_PX},
+        legend={"y": 1 - (top - _BOTTOM_PAD_PX) / height},
+        margin={"t": top, "b": -shift + _BOTTOM_PAD_PX, "l": left},
         annotations=kept + notes,
+        height=height,
     )
-    if plot_height is not None:
-        fig.update_layout(height=plot_height + top - shift + _BOTTOM_PAD_PX)
     for index, trace in enumerate(fig.data):
         trace.uid = f"trace-{index}"
     return fig

@@ -304,8 +304,8 @@ def test_lower_bounds_are_open_ended_arrows_not_bars(facts: pd.DataFrame) -> Non
         assert trace.marker.symbol[1] == "triangle-right"
         assert trace.line.dash == "dot"
         assert trace.text[0] == f"at least {theme.format_number(row.lower)}"
-    assert "at least 70,000" in fig.layout.title.text
-    assert "no upper limit" in _annotation(fig, "caption").text
+    assert "at least 70,000" in fig.layout.title.text.replace("<br>", " ")  # titles wrap to fit narrow figures
+    assert "no upper limit" in _annotation(fig, "caption").text.replace("<br>", " ")
 
 
 def test_lower_bound_chart_rejects_other_kinds(facts: pd.DataFrame) -> None:
@@ -432,7 +432,7 @@ def test_progression_schematic_is_labelled_not_data(facts: pd.DataFrame) -> None
     years = facts.loc["focal_progression_years", "value"]
     fig = charts.progression_schematic(years, SOURCE)
     assert "Schematic, not data" in _annotation(fig, "schematic").text
-    assert fig.layout.xaxis.title.text == "Years since onset (approximate)"
+    assert fig.layout.xaxis.title.text.replace("<br>", " ") == "Years since onset (approximate)"
     assert fig.layout.shapes[0].x0 == years
     assert max(fig.data[0].x) == 2 * years
     assert fig.data[0].y[-1] == fig.data[0].y[len(fig.data[0].y) // 2]  # plateau after N years

@@ -1,10 +1,15 @@
-"""Open every committed notebook in a real JupyterLab (headless Chromium): charts drawn, no errors, files untouched."""
+"""Every committed notebook in a real JupyterLab (headless Chromium), started with the project's server config.
+
+Charts drawn with no errors and no text outside their figure at 800, 1100 and 1600 px; opening, Run All and Save
+leave the files byte for byte (git status clean); a notebook from the Launcher lands in the scratch folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -28,13 +33,30 @@ NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 STARTUP_TIMEOUT = 120  # seconds; a busy 2-CPU machine can be slow to import the server
 RENDER_TIMEOUT = 90_000  # milliseconds for a notebook's outputs to render
-# Per-user settings for this run only: render every cell, no news or update checks. Autosave is NOT
-# turned off here: the project's own .jupyter/overrides.json (installed by make) must do that, since
-# the plotly renderer adds a PNG to each output and an autosave would rewrite the committed notebook.
+# Per-user settings for this run only: render every cell. Autosave and the news pop-up are NOT turned off
+# here: the project's own .jupyter/overrides.json (installed by make) must do that.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
+CONFIG = PROJECT_ROOT / ".jupyter" / "jupyter_server_config.py"  # what `make lab` starts JupyterLab with
+SCRATCH = PROJECT_ROOT / "explore"
+WIDTHS = (1600, 1100, 800)  # browser window widths (at 800 the file browser leaves a 368 px output area)
+MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together)
+SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
+# For every plotly figure on screen: how far (px) any SVG text reaches outside the figure's box.
+OVERFLOW_JS = """(panel) => [...document.querySelectorAll(panel + ' .js-plotly-plot')].map(plot => {
+    const box = plot.getBoundingClientRect();
+    let worst = 0, text = '';
+    plot.querySelectorAll('svg text').forEach(t => {
+        const r = t.getBoundingClientRect();
+        if (!r.width) return;
+        const over = Math.max(r.right - box.right, box.left - r.left, 0);
+        if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
+    });
+    const room = plot.closest('.jp-OutputArea-output').getBoundingClientRect().width;
+    return {width: Math.round(box.width), room: Math.round(room), height: Math.round(box.height),
+            over: Math.round(worst), text};
+})"""
 # Output DOM that means something went wrong: a stderr stream, a traceback, or a renderer that threw.
 ERROR_OUTPUTS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output .ansi-red-fg"
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen
@@ -87,12 +109,11 @@ def api(lab: Lab, path: str, method: str = "GET") -> Any:
 
 
 def lab_command(port: int, token: str, tmp: Path) -> list[str]:
-    """The JupyterLab command line: local only, token auth, project root, no network, throw-away state."""
+    """JupyterLab as `make lab` starts it (project config: root, news, scratch, safe save), local, throw-away state."""
     return [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+        sys.executable, "-m", "jupyterlab", f"--config={CONFIG}", "--no-browser", "--LabApp.expose_app_in_browser=True",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={PROJECT_ROOT}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
     ]  # fmt: skip
@@ -171,6 +192,20 @@ def test_notebooks_are_committed() -> None:
     assert sum(PLOTLY_MIME in o.get("data", {}) for n in NOTEBOOKS for o in notebook_outputs(n)) > 0
 
 
+def assert_charts_fit(page: Any, name: str) -> None:
+    """At each window width, every chart follows the output width and keeps all its text inside its box."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(1000)  # JupyterLab relays out, then the plotly renderer resizes each figure
+        figures = page.evaluate(OVERFLOW_JS, PANEL)
+        for index, figure in enumerate(page.locator(f"{PANEL} .js-plotly-plot").all() if SHOTS else []):
+            figure.scroll_into_view_if_needed()
+            figure.screenshot(path=str(SHOTS / f"lab-{name[:2]}-{index}-{width}.png"))
+        assert all(abs(f["width"] - f["room"]) <= 2 for f in figures), (name, width, figures)  # responsive
+        assert all(f["over"] <= 1 for f in figures), (name, width, figures)
+        assert all(f["height"] <= MAX_FIGURE_PX for f in figures), (name, width, figures)
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_renders_in_jupyterlab(lab: Lab, browser: Any, name: str) -> None:
     """JupyterLab draws every committed plotly output of the notebook, and no output shows an error."""
@@ -195,6 +230,9 @@ def test_notebook_renders_in_jupyterlab(lab: Lab, browser: Any, name: str) -> No
         assert errors == [], (name, errors)
         remote = [u for u in requests if not u.startswith((lab.url, "data:", f"blob:{lab.url}"))]
         assert remote == [], remote
+        assert "official Jupyter news" not in page.locator("body").inner_text()  # overrides.json: fetchNews off
+        if expected:
+            assert_charts_fit(page, name)
     finally:
         page.close()
         with contextlib.suppress(OSError):  # stop the kernel JupyterLab started for this notebook
@@ -215,3 +253,89 @@ def test_opening_left_notebooks_untouched(lab: Lab) -> None:
     for model in api(lab, "/api/contents/notebooks")["content"]:
         if model["name"] in lab.before:
             assert model["size"] == len(lab.before[model["name"]]), model["name"]
+
+
+def git_status(path: Path) -> str:
+    """`git status --porcelain` for one file ("" when it matches the last commit)."""
+    result = subprocess.run(["git", "status", "--porcelain", "--", str(path)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=30, check=True)
+    return result.stdout
+
+
+def wait_for_kernel(page: Any) -> None:
+    """Wait until the notebook's kernel is connected and idle."""
+    page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
+                           " const k = w && w.sessionContext && w.sessionContext.session"
+                           " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }",
+                           timeout=RENDER_TIMEOUT)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_run_all_and_save_keeps_git_clean(lab: Lab, browser: Any, name: str) -> None:
+    """Open, Run All, Save (Ctrl+S): the committed notebook is byte for byte the same and git sees no change."""
+    path = NOTEBOOK_DIR / name
+    before = path.read_bytes()
+    git_before = git_status(path)
+    url = f"{lab.url}/lab/tree/notebooks/{name}?reset&token={lab.token}"
+    page, _, errors = open_page(browser, url, wait_until="domcontentloaded")
+    try:
+        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
+        wait_for_kernel(page)
+        # The command's promise resolves once every cell has run (or raises if one fails).
+        ran = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        assert ran is not False, f"{name}: Run All reported a failure"
+        wait_for_kernel(page)
+        page.wait_for_timeout(1000)  # let the plotly renderer draw (it adds its PNG to the model)
+        page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
+        page.keyboard.press("Control+s")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+                               timeout=RENDER_TIMEOUT)
+        page.wait_for_timeout(500)
+        assert path.read_bytes() == before, f"{name}: saving after Run All changed the file"
+        assert git_status(path) == git_before  # clean on a clean checkout ("" before and after)
+        assert not [e for e in errors if "Failed to load resource" not in e], errors
+    finally:
+        if path.read_bytes() != before:  # keep what was saved for diagnosis; never leave the notebook modified
+            if SHOTS:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                (SHOTS / f"saved-{name}").write_bytes(path.read_bytes())
+            path.write_bytes(before)
+        page.close()
+        with contextlib.suppress(OSError):
+            for session in api(lab, "/api/sessions"):
+                if session["path"] == f"notebooks/{name}":
+                    api(lab, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> None:
+    """A new notebook from the Launcher is created in explore/ (git-ignored), not in notebooks/ or the report."""
+    before = set(os.listdir(SCRATCH)) if SCRATCH.is_dir() else set()
+    page, _, _ = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
+    created: list[str] = []
+    try:
+        assert (SCRATCH / "starter.ipynb").is_file()  # the server config seeded the scratch folder
+        card = page.locator(".jp-LauncherCard[data-category='Notebook']").first
+        card.wait_for(timeout=RENDER_TIMEOUT)
+        breadcrumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
+        assert "explore" in breadcrumbs, breadcrumbs  # the file browser starts in the scratch folder
+        card.click()
+        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
+        page.wait_for_timeout(1000)
+        created = sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))
+        assert [n for n in created if n.endswith(".ipynb")], created
+        assert not [n for n in os.listdir(NOTEBOOK_DIR) if n.startswith("Untitled")]
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(SCRATCH / created[0])], cwd=PROJECT_ROOT,
+                                 timeout=30)
+        assert ignored.returncode == 0, "explore/ must be git-ignored"
+        from analysis.report import default_notebooks  # what `make report` publishes
+
+        published = [p.name for p in default_notebooks()]
+        assert created[0] not in published and all(re.match(r"\d\d-", n) for n in published), published
+    finally:
+        page.close()
+        with contextlib.suppress(OSError):
+            for session in api(lab, "/api/sessions"):
+                if session["path"].startswith("explore/"):
+                    api(lab, f"/api/sessions/{session['id']}", method="DELETE")
+        for name in created:
+            (SCRATCH / name).unlink(missing_ok=True)

@@ -1,0 +1,99 @@
+"""The report's pages as readers see them (headless Chromium, opened from disk): charts fit, tables publishable.
+
+The pages are exported from the committed notebooks with the report's own template (report_export), which is
+what `make report` writes for them; nbval proves those outputs are what a fresh run gives.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from analysis.report import notebook_title
+from analysis.report_export import export_html, write_assets
+from tests.browser_support import launch_chromium, needs_chromium, open_page
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = needs_chromium
+
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+WIDTHS = (800, 1100, 1600)
+MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together)
+SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
+OVERFLOW_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+    const box = plot.getBoundingClientRect();
+    const main = plot.closest('.jp-OutputArea-output') || plot.parentElement;
+    let worst = 0, text = '';
+    plot.querySelectorAll('svg text').forEach(t => {
+        const r = t.getBoundingClientRect();
+        if (!r.width) return;
+        const over = Math.max(r.right - box.right, box.left - r.left, 0);
+        if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
+    });
+    return {width: Math.round(box.width), room: Math.round(main.getBoundingClientRect().width),
+            height: Math.round(box.height), over: Math.round(worst), text};
+})"""
+TABLES_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output table')].map(table => ({
+    empty_headers: [...table.querySelectorAll('th')].filter(th => !th.textContent.trim()).length,
+    bad_cells: [...table.querySelectorAll('td, th')].map(c => c.textContent.trim())
+        .filter(t => /^(NaN|nan|None|<NA>|NaT)$/.test(t)),
+    index_column: [...table.querySelectorAll('tbody tr')].map(r => r.firstElementChild.tagName).includes('TH'),
+    text_right: [...table.querySelectorAll('td.dfx-text')].filter(
+        td => getComputedStyle(td).textAlign === 'right').length,
+}))"""
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The report pages of the committed notebooks, with the shared assets, in a temporary folder."""
+    out = tmp_path_factory.mktemp("report")
+    write_assets(out)
+    written = []
+    for path in NOTEBOOKS:
+        html, _ = export_html(nbformat.read(path, as_version=4), path.stem, notebook_title(path))
+        target = out / f"{path.stem}.html"
+        target.write_text(html, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    """A headless Debian Chromium driven by playwright."""
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], browser: Any) -> None:
+    """At 800, 1100 and 1600 px no chart text leaves its figure, figures fill their column; tables have
+    a header text in every cell, no NaN/None, no 0,1,2 index, and text left-aligned."""
+    assert pages
+    tables_seen = charts_seen = 0
+    for path in pages:
+        page, _, errors = open_page(browser, path)
+        try:
+            page.wait_for_load_state("load")
+            tables = page.evaluate(TABLES_JS)
+            tables_seen += len(tables)
+            for table in tables:
+                assert table == {"empty_headers": 0, "bad_cells": [], "index_column": False, "text_right": 0}, \
+                    (path.name, table)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.wait_for_timeout(600)  # responsive plotly redraws on resize
+                figures = page.evaluate(OVERFLOW_JS)
+                charts_seen += len(figures)
+                if SHOTS:
+                    page.screenshot(path=str(SHOTS / f"report-{path.stem[:2]}-{width}.png"), full_page=True)
+                for figure in figures:
+                    assert figure["over"] <= 1, (path.name, width, figure)
+                    assert abs(figure["width"] - figure["room"]) <= 2, (path.name, width, figure)
+                    assert figure["height"] <= MAX_FIGURE_PX, (path.name, width, figure)
+            assert errors == [], (path.name, errors)
+        finally:
+            page.close()
+    assert tables_seen >= len(pages) and charts_seen > 0
