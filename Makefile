@@ -9,7 +9,9 @@ RAW_PAGE := data/raw/nhs-choices-dystonia-2013.txt
 PAGE ?= $(RAW_PAGE)
 OUT ?= reports
 AS_OF ?=
-PROCESSED := data/processed/facts.csv
+# Stamp of the last extraction (git-ignored); the processed CSVs are prerequisites, so an edited
+# table is noticed and rebuilt.
+PROCESSED := data/.processed.stamp
 
 .PHONY: all help venv data report test lab bench lint dictionary notebooks clean
 
@@ -28,12 +30,12 @@ venv: $(STAMP)
 
 data: $(PROCESSED)  ## extract the raw page's validated tables into data/processed/
 
-$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv)
-	$(PY) -m analysis extract $(RAW_PAGE) --out data/processed
-	$(PY) -m analysis summary $(RAW_PAGE) --out data/processed
+$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv) $(wildcard data/processed/*.csv)
+	$(PY) -m analysis extract "$(RAW_PAGE)" --out data/processed --summary
+	touch $(PROCESSED)
 
 report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
-	$(PY) -m analysis report --page $(PAGE) --out $(OUT) $(if $(AS_OF),--as-of $(AS_OF))
+	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest

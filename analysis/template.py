@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import string
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from analysis.comment_people import pseudonym_letters
 from analysis.coverage import Claim, claim_line, claim_match
 from analysis.errors import PageError, PageWarning
 from analysis.page_text import PageText
@@ -204,7 +204,7 @@ def comments(page: PageText) -> tuple[Extracted, int | None]:
         text = "\n".join(body).strip("\n")
         if not text.strip():
             raise PageError(page.name, head_line, "comment_text", f"comment by {author!r} is empty")
-        letters.setdefault(author, string.ascii_uppercase[len(letters) % 26] * (1 + len(letters) // 26))
+        letters.setdefault(author, pseudonym_letters(len(letters)))
         position = len(out.rows) + 1
         out.rows.append(
             {
