@@ -20,9 +20,14 @@ all: report
 help:  ## list the make targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
+# uv (from PyPI, pinned in requirements.lock) installs the same locked versions in parallel, several
+# times faster than pip; if it cannot be installed or fails, pip does the install as before.
 $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	if $(PY) -m pip install --quiet --constraint requirements.lock uv \
+	    && $(VENV)/bin/uv pip install --quiet --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
+	then echo "installed with uv"; \
+	else $(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'; fi
 	mkdir -p $(VENV)/share/jupyter/lab/settings && cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
@@ -37,8 +42,11 @@ $(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.
 report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
 	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
+# Test files run in parallel on every core (pytest-xdist); a file's tests stay on one worker, so the
+# reports and servers its fixtures build are shared by its tests. TEST_JOBS=0 runs them in one process.
+TEST_JOBS ?= auto
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 
 lab: $(STAMP)  ## open the project in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=.

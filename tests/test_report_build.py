@@ -195,11 +195,11 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out" / "02-broken.html").exists()
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    """Two forced builds into different directories produce identical bytes."""
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path: Path) -> None:
+    """A build with warm (forked, pre-imported) kernels and one with a fresh kernel per notebook are identical."""
     page, notebooks = make_project(tmp_path / "proj")
     a = build(tmp_path / "proj", page, notebooks, tmp_path / "a", force=True)
-    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True)
+    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True, kernels="fresh")
     assert a.ok and b.ok
     files_a, files_b = report_files(tmp_path / "a"), report_files(tmp_path / "b")
     assert files_a.keys() == files_b.keys()
