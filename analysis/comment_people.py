@@ -19,17 +19,6 @@ import pandas as pd
 from analysis.comment_terms import NEGATORS
 from analysis.comment_text import FLAGS, NUMBER, sentence_at, sentence_spans
 
-
-def pseudonym_letters(index: int) -> str:
-    """Letters of the index-th commenter (0-based) in spreadsheet order: A..Z, AA, AB, ..., ZZ, AAA; short for any count."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 RELATIONS: dict[str, str] = {
     "son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter",
     "child": "child", "children": "child", "kid": "child", "kids": "child",

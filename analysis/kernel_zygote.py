@@ -38,15 +38,18 @@ def preload(modules: list[str]) -> None:
             importlib.import_module(name)
 
 
-def prewarm(specs: list[list[str]]) -> None:
+def prewarm(specs: list[list[str]]) -> str | None:
     """Call [module, function, cache] once so forks inherit its memoised result; undo it if it warned.
 
     Only pure, memoised functions belong here (analysis.load.page_tables: the page's tables, a function
     of the page file alone). A fresh kernel shows the warnings of the first call in the cell's output,
     so when the call warns (or fails) the memo is cleared and each notebook computes it itself.
+    Returns the one-line message of the first failure (the page refused), which the build reports
+    before any kernel starts.
     """
     import warnings
 
+    failure = None
     for module, function, cache in specs:
         try:
             mod = importlib.import_module(module)
@@ -54,11 +57,27 @@ def prewarm(specs: list[list[str]]) -> None:
                 warnings.simplefilter("always")
                 getattr(mod, function)()
             clean = not caught
-        except Exception:  # noqa: BLE001 - the notebook will meet (and report) the same failure
+        except Exception as exc:  # noqa: BLE001 - said to the build in one line
             clean = False
+            if failure is None:
+                failure = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if not clean:
             with contextlib.suppress(Exception):
                 getattr(importlib.import_module(module), cache).cache_clear()
+    return failure
+
+
+def warm_up(code: str) -> None:
+    """Run library warm-up code (first-use caches: plotly validators, pandas HTML templates) with warnings ignored.
+
+    Ignored warnings leave no trace in the warnings registry, so a notebook shows the same warnings as
+    in a fresh kernel; the code runs in a throwaway namespace, never in a kernel's.
+    """
+    import warnings
+
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")
+        exec(compile(code, "<warm-up>", "exec"), {})  # noqa: S102 - fixed code from analysis.report_warm
 
 
 def become_kernel(request: dict, ready_fd: int, zygote: int) -> None:
@@ -92,22 +111,48 @@ def become_kernel(request: dict, ready_fd: int, zygote: int) -> None:
         os._exit(0)
 
 
-def serve(modules: list[str], warm: list[list[str]]) -> None:
+def run_call(request: dict, zygote: int) -> None:
+    """In a forked child: call module.function(*args) and write {"value"} or {"error"} as JSON. Never returns."""
+    try:
+        die_with_parent(zygote)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        module, function = request["call"]
+        try:
+            value = {"value": getattr(importlib.import_module(module), function)(*request["args"])}
+        except Exception as exc:  # noqa: BLE001 - handed back to the build as one line
+            value = {"error": f"{type(exc).__name__}: {exc}", "type": type(exc).__name__}
+        tmp = request["result"] + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(value, f)
+        os.replace(tmp, request["result"])
+    finally:
+        os._exit(0)
+
+
+def serve(modules: list[str], warm: list[list[str]], code: str = "") -> None:
     """Preload, say ready, then fork a kernel for each request until stdin closes; then stop every kernel."""
     parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
     if parent:
         die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
-    preload(modules)
-    prewarm(warm)
     reply = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stray prints must not reach the reply pipe
-    print(json.dumps({"ready": True}), file=reply, flush=True)
+    preload(modules)
+    warm_up(code)
+    failure = prewarm(warm)
+    print(json.dumps({"ready": True, "error": failure}), file=reply, flush=True)
     children: list[int] = []
     zygote = os.getpid()
     for line in sys.stdin:
         request = json.loads(line)
+        if "call" in request:
+            pid = os.fork()
+            if pid == 0:
+                run_call(request, zygote)
+            children.append(pid)
+            print(json.dumps({"pid": pid}), file=reply, flush=True)
+            continue
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -121,7 +166,10 @@ def serve(modules: list[str], warm: list[list[str]]) -> None:
     for pid in children:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]) if len(sys.argv) > 1 else [], json.loads(sys.argv[2]) if len(sys.argv) > 2 else [])
+    args = [json.loads(arg) for arg in sys.argv[1:4]]
+    serve(*args)

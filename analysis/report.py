@@ -63,10 +63,11 @@ from analysis.report_export import (
     assets_current,
     copy_csvs,
     plotly_js_path,
+    prepare_exporter,
     published_files_list,
     write_assets,
 )
-from analysis.report_warm import warm_kernels
+from analysis.report_warm import Zygote, kernel_manager_factory, warm_kernels
 
 __all__ = [
     "AS_OF_ENV",
@@ -227,7 +228,7 @@ def build_report(
     key_numbers: Sequence[tuple[str, str]] = (),
     caveats: Sequence[str] = (),
     index_content: Callable[[Path, Path, str], tuple[Sequence[tuple[str, str]], Sequence[str]]] | None = None,
-    check_page: Callable[[Path, str], None] | None = None,
+    check_page: Callable[..., None] | None = None,
     root: Path | None = None,
     stream: TextIO | None = None,
     kernels: str = "warm",
@@ -292,16 +293,24 @@ def build_report(
                                 seconds=time.perf_counter() - start, index=out / "index.html")
         env = kernel_env(page, root, effective_as_of)
         with contextlib.ExitStack() as stack:
-            factory = None
-            if pending and kernels == "warm":  # the fork server imports while the page is checked
+            zygote = None
+            if (pending or not index_fresh) and kernels == "warm":  # it imports while the page is checked
                 modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
-                factory = stack.enter_context(warm_kernels(env, modules))
+                if index_content is page_index_content:
+                    modules += ["analysis.report_content", "analysis.load"]
+                zygote = stack.enter_context(warm_kernels(env, modules))
             if check_page is not None and (pending or not index_fresh):
-                check_page(page, effective_as_of)  # before any notebook runs
+                # before any kernel starts; with warm kernels the fork server extracts the whole page
+                check_page(page, effective_as_of, zygote is None)
+            if zygote is not None:
+                prepare_exporter()
+                failure = zygote.wait_ready()
+                if failure and check_page is not None:
+                    raise ValueError(failure)
             stage = stack.enter_context(staged(out))
             report = _build_into(stage, out, notebooks, pending, results, entries, index_state, ikey,
                                  index_fresh, recorded, page, root, env, effective_as_of, jobs, stream,
-                                 factory, key_numbers, caveats, index_content)
+                                 zygote, key_numbers, caveats, index_content)
             if report.ok:
                 checkpoint("before-swap")
                 swap_in(stage, out)
@@ -315,7 +324,7 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
                 results: dict[str, PageResult], entries: dict[str, Any], index_state: dict[str, Any],
                 ikey: str, index_fresh: bool, recorded: dict[str, str], page: Path, root: Path,
                 env: dict[str, str], effective_as_of: str, jobs: int | None, stream: TextIO,
-                kernel_factory: Callable[[], Any] | None,
+                zygote: Zygote | None,
                 key_numbers: Sequence[tuple[str, str]], caveats: Sequence[str],
                 index_content: Callable[..., tuple[Sequence[tuple[str, str]], Sequence[str]]] | None) -> ReportResult:
     """Write a complete report into the staging folder; return the result (not ok: stage is discarded)."""
@@ -355,13 +364,18 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
             for rel in (r for r in recorded if r.startswith("data/")):
                 (stage / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(out / rel, stage / rel)
+        elif zygote is not None and index_content is page_index_content:  # pandas is loaded there already
+            numbers, notes = zygote.call("analysis.report", "index_content_json",
+                                         [str(page), str(stage / "data"), effective_as_of], cache_dir / "index.json")
+            index["state"] = {"key": ikey, "key_numbers": numbers, "caveats": notes}
         else:
             numbers, notes = index_content(page, stage / "data", effective_as_of)
             index["state"] = {"key": ikey, "key_numbers": [list(k) for k in numbers], "caveats": list(notes)}
         index["csvs"] = copy_csvs(stage / "data", stage / "data")
 
     if pending:
-        run_pending(pending, env, cache_dir, jobs or os.cpu_count() or 1, on_done, kernel_manager=kernel_factory,
+        factory = kernel_manager_factory(zygote) if zygote is not None else None
+        run_pending(pending, env, cache_dir, jobs or os.cpu_count() or 1, on_done, kernel_manager=factory,
                     meanwhile=assets_and_tables)
     else:
         assets_and_tables()
@@ -407,6 +421,12 @@ def page_index_content(page: Path, data_dir: Path, as_of: str) -> tuple[Sequence
     return index_content(page, data_dir, as_of)
 
 
+def index_content_json(page: str, data_dir: str, as_of: str) -> list[list[Any]]:
+    """page_index_content with JSON-friendly arguments and result (run in a fork of the warm-kernel server)."""
+    numbers, notes = page_index_content(Path(page), Path(data_dir), as_of)
+    return [[list(k) for k in numbers], list(notes)]
+
+
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the report command."""
     parser.add_argument("--page", type=Path, default=None,
@@ -424,13 +444,29 @@ def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
                              "fresh: a new kernel process per notebook")
 
 
-def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False) -> None:
-    """Refuse, before any kernel starts, a page the notebooks cannot analyse or an as-of date before its capture."""
-    from analysis.errors import PageError
-    from analysis.extract import KEYED_TOPICS, extract_page  # pandas: only when something must be built
+def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False, full: bool = True) -> None:
+    """Refuse, before any kernel starts, a page the notebooks cannot analyse or an as-of date before its capture.
 
-    tables = extract_page(page)
-    row = tables["page"].iloc[0]
+    full: extract and validate every table (without it, only the page's topic and dates are read: the
+    warm-kernel server extracts the whole page meanwhile and its failure is reported the same way).
+    """
+    from analysis import template
+    from analysis.errors import PageError
+    from analysis.extract import KEYED_TOPICS, extract_page
+    from analysis.page_text import read_page
+    from analysis.provenance import verify_checksum
+
+    if full:
+        row = extract_page(page)["page"].iloc[0]
+    else:
+        text = read_page(page)
+        verify_checksum(text)
+        reviews = template.review_dates(text).rows
+        own = next((r for r in reviews if r["what"] == "page"), {})
+        media = next((r for r in reviews if r["what"] == "media"), {})
+        dates = [c["date"] for c in template.comments(text)[0].rows]
+        row = {"topic": template.page_topic(text)[0], "newest_comment": max(dates) if dates else None,
+               "last_reviewed": own.get("last_reviewed"), "media_last_reviewed": media.get("last_reviewed")}
     topic = row["topic"]
     if str(topic or "").lower() not in KEYED_TOPICS:
         raise PageError(shown(page), None, "topic",
@@ -442,7 +478,7 @@ def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False
              if row[column] is not None and row[column] == row[column]}
     if dates and not allow_before_capture:
         what, latest = max(dates.items(), key=lambda item: item[1])
-        if date.fromisoformat(as_of) < latest.date():
+        if date.fromisoformat(as_of) < (latest.date() if hasattr(latest, "date") else latest):
             raise AsOfError(f"as-of date {as_of} is before the page was captured (on or after {latest:%Y-%m-%d}, "
                             f"{what}): pass a later --as-of, or --allow-before-capture to use it anyway")
 
@@ -462,9 +498,9 @@ def run_report(
     allow = bool(getattr(args, "allow_before_capture", False))
     check = None
     if index_content is not None:
-        def check(p: Path, as_of: str) -> None:
+        def check(p: Path, as_of: str, full: bool = True) -> None:
             """The real project's page checks."""
-            check_report_page(p, as_of, allow)
+            check_report_page(p, as_of, allow, full)
     out = args.out
     try:
         result = build_report(page, out, notebooks, force=args.force, jobs=args.jobs,

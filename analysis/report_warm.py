@@ -29,6 +29,21 @@ RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0]
 HEAVY = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
          "dateutil.relativedelta", "IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel"]
 
+# First-use work of the libraries (not of any notebook): plotly's validators and JSON encoder, pandas' HTML
+# templates, IPython's display formatters. Run once in the fork server with warnings ignored.
+WARM_UP = """
+import pandas as pd
+import plotly.express as px
+import plotly.io as pio
+from IPython.core.formatters import DisplayFormatter
+frame = pd.DataFrame({"kind": ["a", "b"], "n": [1.5, 2.0]})
+figure = px.bar(frame, x="kind", y="n", title="warm-up", error_y="n")
+figure.update_layout(annotations=[{"text": "x", "showarrow": False}])
+pio.to_json(figure)
+DisplayFormatter().format(frame)
+frame.style.format(precision=1).to_html()
+"""
+
 # The page's tables, memoised per process by analysis.load: computed once in the fork server (see prewarm).
 PREWARM = ["analysis.load", "page_tables", "_tables"]
 
@@ -88,11 +103,12 @@ class Zygote:
         """Start the fork server with the kernels' environment; it imports `modules` in the background."""
         env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
         self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(modules),
-                                      json.dumps(warm or [])],
+                                      json.dumps(warm or []), json.dumps(WARM_UP)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
                                      cwd=str(ZYGOTE.parent.parent))
         self.lock = threading.Lock()
         self.ready = False
+        self.failure: str | None = None
 
     def _read(self) -> dict[str, Any]:
         """One JSON reply line."""
@@ -102,12 +118,38 @@ class Zygote:
             raise RuntimeError("the warm-kernel server ended unexpectedly")
         return json.loads(line)
 
-    def fork(self, argv: list[str], cwd: str, env: dict[str, str], stderr: str | None) -> int:
-        """Ask for a kernel process running ipykernel with argv; return its pid (its process group too)."""
+    def wait_ready(self) -> str | None:
+        """Wait until the server has imported everything; return its one-line page failure, if any."""
         with self.lock:
             if not self.ready:
-                self._read()
+                self.failure = self._read().get("error")
                 self.ready = True
+            return self.failure
+
+    def call(self, module: str, function: str, args: list[Any], result: Path) -> Any:
+        """Run module.function(*args) in a fork of the server (its imports and memos ready); return its value."""
+        self.wait_ready()
+        with self.lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps({"call": [module, function], "args": args, "result": str(result)}) + "\n")
+            self.proc.stdin.flush()
+            pid = int(self._read()["pid"])
+        child = _PidProcess(pid)
+        while not result.exists():
+            if child.poll() is not None and not result.exists():
+                raise RuntimeError(f"{module}.{function} ended without a result")
+            time.sleep(0.01)
+        answer = json.loads(result.read_text(encoding="utf-8"))
+        result.unlink()
+        if "error" in answer:
+            raise (ValueError if answer.get("type") in ("PageError", "ValueError", "KeyError") else RuntimeError)(
+                answer["error"])
+        return answer["value"]
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str], stderr: str | None) -> int:
+        """Ask for a kernel process running ipykernel with argv; return its pid (its process group too)."""
+        self.wait_ready()
+        with self.lock:
             assert self.proc.stdin is not None
             request = {"argv": argv, "cwd": cwd, "env": env, "stderr": stderr}
             self.proc.stdin.write(json.dumps(request) + "\n")
@@ -168,23 +210,28 @@ def _manager_class() -> type:
 
 
 @contextlib.contextmanager
-def warm_kernels(env: dict[str, str], modules: list[str]) -> Iterator[Callable[[], Any] | None]:
-    """Start the fork server now (it imports while the caller works); yield a kernel-manager factory, or None."""
+def warm_kernels(env: dict[str, str], modules: list[str]) -> Iterator[Zygote | None]:
+    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported."""
     if not supported():
         yield None
         return
     warm = [PREWARM] if PREWARM[0] in modules else []
     zygote = Zygote(env, [*HEAVY, *modules], warm)
     try:
-        manager_class = _manager_class()
-
-        def factory() -> Any:
-            """A kernel manager for one notebook, launching through the fork server."""
-            km = manager_class(kernel_name="python3")
-            km.zygote = zygote
-            return km
-
-        yield factory
+        yield zygote
     finally:
         zygote.close()
+
+
+def kernel_manager_factory(zygote: Zygote) -> Callable[[], Any]:
+    """A factory of kernel managers that launch through the fork server."""
+    manager_class = _manager_class()
+
+    def factory() -> Any:
+        """A kernel manager for one notebook."""
+        km = manager_class(kernel_name="python3")
+        km.zygote = zygote
+        return km
+
+    return factory
 

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from analysis.comment_people import pseudonym_letters
 from analysis.coverage import Claim, claim_line, claim_match
 from analysis.errors import PageError, PageWarning
 from analysis.page_text import PageText
@@ -167,6 +166,16 @@ def _breakdown(page: PageText, count_line: int, out: Extracted) -> list[tuple[st
             no = nxt[0]
         no += 1
     return found
+
+
+def pseudonym_letters(index: int) -> str:
+    """Letters of the index-th commenter (0-based) in spreadsheet order: A..Z, AA, AB, ..., ZZ, AAA; short for any count."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def commenter_id(author: str) -> str:

@@ -426,7 +426,7 @@ def test_make_quotes_its_variables() -> None:
 
 def test_pseudonyms_stay_short() -> None:
     """A..Z, AA, AB, ..., ZZ, AAA: distinct and short for any number of commenters."""
-    from analysis.comment_people import pseudonym_letters
+    from analysis.template import pseudonym_letters
 
     names = [pseudonym_letters(i) for i in range(20_000)]
     assert names[:3] == ["A", "B", "C"] and names[25:28] == ["Z", "AA", "AB"] and names[701:703] == ["ZZ", "AAA"]
