@@ -42,11 +42,11 @@ $(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.
 report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
 	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
-# Test files run in parallel on every core (pytest-xdist, --dist loadgroup); a file's tests stay on one worker (tests/conftest.py), so the
+# Test files run in parallel on every core (pytest-xdist, --dist loadfile); a file's tests stay on one worker, so the
 # reports and servers its fixtures build are shared by its tests. TEST_JOBS=0 runs them in one process.
 TEST_JOBS ?= auto
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
-	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
+	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 
 lab: $(STAMP)  ## open the project in JupyterLab
 	$(VENV)/bin/jupyter lab --notebook-dir=.

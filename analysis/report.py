@@ -294,7 +294,7 @@ def build_report(
         env = kernel_env(page, root, effective_as_of)
         with contextlib.ExitStack() as stack:
             zygote = None
-            if (pending or not index_fresh) and kernels == "warm":  # it imports while the page is checked
+            if pending and kernels == "warm":  # it imports while the page is checked
                 modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
                 if index_content is page_index_content:
                     modules += ["analysis.report_content", "analysis.load"]

@@ -82,15 +82,3 @@ def dystonia() -> dict[str, pd.DataFrame]:
     """The tables extracted from the committed dystonia page."""
     return extract_page(RAW_PAGE)
 
-
-# `make test` runs with pytest-xdist (--dist loadgroup). A file's tests stay together on one worker, so
-# module fixtures (built reports, a JupyterLab server) are built once and nbval runs a notebook's cells
-# in order in one kernel; the files below hold independent slow tests and are spread over the workers.
-SPREAD_FILES = {"test_jupyterlab_browser.py", "test_faults.py"}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group each file's tests for xdist, except the files whose tests are independent and slow."""
-    for item in items:
-        if item.path.name not in SPREAD_FILES:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
