@@ -9,7 +9,9 @@ RAW_PAGE := data/raw/nhs-choices-dystonia-2013.txt
 PAGE ?= $(RAW_PAGE)
 OUT ?= reports
 AS_OF ?=
-PROCESSED := data/processed/facts.csv
+# Stamp of the last extraction (git-ignored); the processed CSVs are prerequisites, so an edited
+# table is noticed and rebuilt.
+PROCESSED := data/.processed.stamp
 
 .PHONY: all help venv data report test lab bench lint dictionary notebooks clean
 
@@ -18,9 +20,14 @@ all: report
 help:  ## list the make targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
+# uv (from PyPI, pinned in requirements.lock) installs the same locked versions in parallel, several
+# times faster than pip; if it cannot be installed or fails, pip does the install as before.
 $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	if $(PY) -m pip install --quiet --constraint requirements.lock uv \
+	    && $(VENV)/bin/uv pip install --quiet --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
+	then echo "installed with uv"; \
+	else $(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'; fi
 	mkdir -p $(VENV)/share/jupyter/lab/settings && cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
@@ -28,15 +35,18 @@ venv: $(STAMP)
 
 data: $(PROCESSED)  ## extract the raw page's validated tables into data/processed/
 
-$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv)
-	$(PY) -m analysis extract $(RAW_PAGE) --out data/processed
-	$(PY) -m analysis summary $(RAW_PAGE) --out data/processed
+$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv) $(wildcard data/processed/*.csv)
+	$(PY) -m analysis extract "$(RAW_PAGE)" --out data/processed --summary
+	touch $(PROCESSED)
 
 report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
-	$(PY) -m analysis report --page $(PAGE) --out $(OUT) $(if $(AS_OF),--as-of $(AS_OF))
+	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
+# Test files run in parallel on every core (pytest-xdist, --dist loadfile); a file's tests stay on one worker, so the
+# reports and servers its fixtures build are shared by its tests. TEST_JOBS=0 runs them in one process.
+TEST_JOBS ?= auto
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
 
 # `make lab LAB_ARGS="--ip=0.0.0.0 --port=8890"` passes flags to JupyterLab. The project config detects root
 # (--allow-root) and a missing display (no browser; the URL with its token is printed), and starts in explore/.

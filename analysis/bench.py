@@ -136,7 +136,7 @@ def _mb(n: int) -> str:
 
 def _ratio(a: float | None, b: float | None) -> str:
     """a / b formatted, or a dash."""
-    return f"{a / b:.1f}x" if a and b else "–"
+    return f"{a / b:.2f}x" if a and b else "–"
 
 
 def _ms(value: float | None, drawn: int, expected: int) -> str:
@@ -154,24 +154,71 @@ def machine() -> str:
             f"{platform.platform()}, {versions}")
 
 
+def _build(page: Path, out: Path, notebooks: list[Path], jobs: int | None, as_of: str | None,
+           **kw: Any) -> tuple[report.ReportResult, float]:
+    """One report build, timed; raise if a notebook failed."""
+    t0 = time.perf_counter()
+    result = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of, stream=_QUIET,
+                                 index_content=report.page_index_content, **kw)
+    seconds = time.perf_counter() - t0
+    if not result.ok:
+        raise RuntimeError(f"report build failed: {[f.error for f in result.failures]}")
+    return result, seconds
+
+
+class _Quiet:
+    """A stream that drops the build's progress lines."""
+
+    def write(self, text: str) -> int:
+        """Drop text."""
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+
+_QUIET: Any = _Quiet()
+
+
+def one_module_edit(page: Path, notebooks: list[Path], jobs: int | None, as_of: str | None,
+                    module: str = "readability.py") -> tuple[float, list[str], list[str]]:
+    """In a copy of the project, build, edit one analysis module, rebuild: (seconds, re-run, cached)."""
+    with tempfile.TemporaryDirectory(prefix="dystonia-edit-") as tmp:
+        root = Path(tmp)
+        for part in ("analysis", "data", "notebooks"):
+            shutil.copytree(report.ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        copies = [root / "notebooks" / nb.name for nb in notebooks]
+        out = root / "reports"
+        _build(page, out, copies, jobs, as_of, root=root)
+        with (root / "analysis" / module).open("a", encoding="utf-8") as f:
+            f.write("\n# an edit for the benchmark\n")
+        edited, seconds = _build(page, out, copies, jobs, as_of, root=root)
+        return seconds, edited.ran, edited.cached
+
+
+def same_bytes(a: Path, b: Path) -> tuple[bool, int]:
+    """Whether two reports hold identical files (build cache aside), and how many files were compared."""
+    files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*")
+               if p.is_file() and report.CACHE_DIRNAME not in p.relative_to(a).parts}
+    files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*")
+               if p.is_file() and report.CACHE_DIRNAME not in p.relative_to(b).parts}
+    return files_a == files_b, len(files_a)
+
+
 def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: str | None) -> str:
     """Run all measurements and return the markdown report."""
-    t0 = time.perf_counter()
-    full = report.build_report(page, out, notebooks, force=True, jobs=jobs, as_of=as_of,
-                               index_content=report.page_index_content)
-    full_s = time.perf_counter() - t0
-    if not full.ok:
-        raise RuntimeError(f"report build failed: {[f.error for f in full.failures]}")
+    full, full_s = _build(page, out, notebooks, jobs, as_of, force=True)
     for _attempt in range(2):  # a second try if inputs were edited while (a) ran
-        t0 = time.perf_counter()
-        noop = report.build_report(page, out, notebooks, jobs=jobs, as_of=as_of,
-                                   index_content=report.page_index_content)
-        noop_s = time.perf_counter() - t0
+        noop, noop_s = _build(page, out, notebooks, jobs, as_of)
         if not noop.ran:
             break
     plain_dir = Path(tempfile.mkdtemp(prefix="dystonia-plain-"))
+    fresh_dir = Path(tempfile.mkdtemp(prefix="dystonia-fresh-")) / "reports"
     try:
         plain_s = plain_loop(page, notebooks, plain_dir, as_of)
+        _, fresh_s = _build(page, fresh_dir, notebooks, jobs, as_of, force=True, kernels="fresh")
+        identical, compared = same_bytes(out, fresh_dir)
+        edit_s, edit_ran, edit_cached = one_module_edit(page, notebooks, jobs, as_of)
         report_size = dir_size(out, skip=report.CACHE_DIRNAME)
         plain_size = dir_size(plain_dir)
         figures = {p.name: p.figures for p in full.pages}
@@ -179,20 +226,32 @@ def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: s
         paint_rows = _paint_rows(out, plain_dir, chart_page, figures)
     finally:
         shutil.rmtree(plain_dir, ignore_errors=True)
+        shutil.rmtree(fresh_dir.parent, ignore_errors=True)
     rows = [
         ("measurement", "report (`python -m analysis report`)",
-         "plain `jupyter nbconvert --to html --execute` loop", "plain / report"),
+         "plain `jupyter nbconvert --to html --execute` loop", "report / plain"),
         ("---", "---", "---", "---"),
-        (f"(a) full build, {len(notebooks)} notebooks (--force, jobs={jobs or os.cpu_count()})",
-         f"{full_s:.2f} s", f"{plain_s:.2f} s", _ratio(plain_s, full_s)),
+        (f"(a) full build, {len(notebooks)} notebooks (--force, warm kernels, jobs={jobs or os.cpu_count()})",
+         f"{full_s:.2f} s", f"{plain_s:.2f} s", _share(full_s, plain_s)),
+        ("(b) full build with a fresh kernel per notebook (--kernels fresh)",
+         f"{fresh_s:.2f} s; bytes {'identical' if identical else 'DIFFERENT'} to (a) ({compared} files)",
+         f"{plain_s:.2f} s", _share(fresh_s, plain_s)),
         ("(c) rebuild, nothing changed", f"{noop_s:.3f} s ({len(noop.cached)} cached)",
-         f"{plain_s:.2f} s (always re-executes)", _ratio(plain_s, noop_s)),
+         f"{plain_s:.2f} s (always re-executes)", _share(noop_s, plain_s)),
+        ("(c2) rebuild after editing analysis/readability.py",
+         f"{edit_s:.2f} s (re-ran {', '.join(edit_ran) or 'nothing'}; {len(edit_cached)} cached)",
+         f"{plain_s:.2f} s", _share(edit_s, plain_s)),
         ("(d) output size (report: excluding .build-cache)", _mb(report_size), _mb(plain_size),
-         f"{plain_size / report_size:.2f}x"),
+         f"{report_size / plain_size:.2f}x"),
         *paint_rows,
     ]
     table = "\n".join("| " + " | ".join(row) + " |" for row in rows)
     return f"{table}\n\nMachine: {machine()}\n"
+
+
+def _share(ours: float, plain: float) -> str:
+    """ours as a fraction of plain ("0.18x")."""
+    return f"{ours / plain:.2f}x" if plain else "–"
 
 
 def _paint_rows(out: Path, plain_dir: Path, chart_page: str | None,
@@ -209,11 +268,11 @@ def _paint_rows(out: Path, plain_dir: Path, chart_page: str | None,
         (f"(e) first chart painted, {chart_page} (median of 3, offline)",
          _ms(ours.first_chart_ms, ours.charts_drawn, expected),
          _ms(plain.first_chart_ms, plain.charts_drawn, expected),
-         _ratio(plain.first_chart_ms, ours.first_chart_ms)),
+         _ratio(ours.first_chart_ms, plain.first_chart_ms)),
         ("first contentful paint",
          f"{ours.first_contentful_paint_ms or 0:.0f} ms",
          f"{plain.first_contentful_paint_ms or 0:.0f} ms",
-         _ratio(plain.first_contentful_paint_ms, ours.first_contentful_paint_ms)),
+         _ratio(ours.first_contentful_paint_ms, plain.first_contentful_paint_ms)),
         ("non-file requests attempted (blocked)", str(ours.blocked_requests),
          str(plain.blocked_requests), "–"),
     ]

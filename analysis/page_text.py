@@ -102,20 +102,40 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
+def _is_utf16(data: bytes) -> bool:
+    """True for UTF-16 text: a UTF-16 byte-order mark, or text whose every other byte is NUL."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:2048]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    shares = sorted((even.count(0) / len(even), odd.count(0) / len(odd)))
+    return shares[1] > 0.9 and shares[0] < 0.1
+
+
 def read_page(path: Path | str, max_bytes: int = MAX_BYTES) -> PageText:
     """Read and check a saved page; raise PageError for empty, binary, huge or non-UTF-8 files."""
     path = Path(path)
     name = display_path(path)
-    if not path.is_file():
+    if path.is_dir():
+        raise PageError(name, None, "file", "is a folder, not a saved page: give the page's file")
+    if not path.exists():
         raise PageError(name, None, "file", "no such file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise PageError(
-            name, None, "file", f"{size:,} bytes is too large for a saved page (limit {max_bytes:,})"
-        )
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise PageError(
+                name, None, "file", f"{size:,} bytes is too large for a saved page (limit {max_bytes:,})"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PageError(name, None, "file", f"cannot be read: {exc.strerror or exc} (check the file or the disk, "
+                        "or copy it elsewhere and retry)") from None
     if not data.strip():
         raise PageError(name, None, "file", "the file is empty")
+    if _is_utf16(data):
+        raise PageError(name, None, "encoding", "UTF-16 text, not UTF-8: save the page as UTF-8 and try again")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise PageError(name, line, "file", "binary data (NUL byte), not a saved page")

@@ -28,13 +28,32 @@ def page_path() -> Path:
     return Path(value).resolve() if value else DEFAULT_PAGE
 
 
+# pandas holds dates as nanoseconds since 1970 in 64 bits: 1677-09-21 .. 2262-04-11.
+EARLIEST_AS_OF = date(1677, 9, 22)
+LATEST_AS_OF = date(2262, 4, 11)
+
+
+class AsOfError(ValueError):
+    """An as-of date that is not an ISO date pandas can hold; the message names where it came from."""
+
+
+def parse_as_of(value: str, source: str) -> date:
+    """Parse an as-of date given by `source` (an option, make variable or environment variable), or raise AsOfError."""
+    try:
+        day = date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise AsOfError(f"{source} {value!r} is not a date: write it as YYYY-MM-DD, e.g. {DEFAULT_AS_OF}")
+    if not EARLIEST_AS_OF <= day <= LATEST_AS_OF:
+        raise AsOfError(f"{source} {value} is outside the dates pandas can hold ({EARLIEST_AS_OF} to {LATEST_AS_OF})")
+    return day
+
+
 def as_of() -> date:
     """Return the analysis "as of" date: $DYSTONIA_FACTS_AS_OF (ISO 8601), else DEFAULT_AS_OF."""
-    value = os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{AS_OF_ENV}={value!r} is not a date: use YYYY-MM-DD, e.g. {DEFAULT_AS_OF}") from None
+    value = os.environ.get(AS_OF_ENV)
+    return parse_as_of(value, f"the environment variable {AS_OF_ENV}") if value else date.fromisoformat(DEFAULT_AS_OF)
 
 
 def display_path(path: Path) -> str:

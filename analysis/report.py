@@ -9,9 +9,10 @@ analysis.report_export; this module builds the report, renders its index and is 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import contextlib
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +21,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from analysis.output_dir import (
+    OutputError,
+    check_target,
+    checkpoint,
+    describe_os_error,
+    locked,
+    recover,
+    shown,
+    staged,
+    swap_in,
+)
 from analysis.paths import (
     AS_OF_ENV,
     DEFAULT_AS_OF,
@@ -28,17 +40,34 @@ from analysis.paths import (
     PAGE_ENV,
     PROJECT_ROOT,
     REPORTS_DIR,
+    AsOfError,
+    parse_as_of,
 )
 from analysis.report_cache import (
     CACHE_DIRNAME,
+    MalformedCache,
+    index_key,
     is_fresh,
     load_manifest,
     notebook_key,
+    notebook_modules,
+    published_files,
     save_manifest,
     shared_inputs_digest,
+    verify_files,
 )
 from analysis.report_execute import kernel_env, run_pending
-from analysis.report_export import TEMPLATE_DIR, copy_csvs, plotly_js_path, write_assets, write_if_changed
+from analysis.report_export import (
+    ASSET_NAMES,
+    TEMPLATE_DIR,
+    assets_current,
+    copy_csvs,
+    plotly_js_path,
+    prepare_exporter,
+    published_files_list,
+    write_assets,
+)
+from analysis.report_warm import Zygote, kernel_manager_factory, warm_kernels
 
 __all__ = [
     "AS_OF_ENV",
@@ -54,6 +83,7 @@ __all__ = [
     "default_notebooks",
     "main",
     "notebook_title",
+    "check_report_page",
     "page_index_content",
     "plotly_js_path",
     "render_index",
@@ -153,6 +183,40 @@ def _progress(stream: TextIO, done: int, total: int, name: str, message: str) ->
     print(f"[{done}/{total}] {name} ... {message}", file=stream, flush=True)
 
 
+def _effective_as_of(as_of: str | None) -> str:
+    """The as-of date of this build: --as-of, else $DYSTONIA_FACTS_AS_OF, else the default; checked."""
+    if as_of is not None:
+        parse_as_of(as_of, "--as-of (make: AS_OF)")
+        return as_of.strip()
+    value = os.environ.get(AS_OF_ENV)
+    if value:
+        parse_as_of(value, f"the environment variable {AS_OF_ENV}")
+        return value.strip()
+    return DEFAULT_AS_OF
+
+
+def _module_name(path: Path, root: Path) -> str:
+    """Dotted name of a module file under root ("analysis.charts")."""
+    rel = path.relative_to(root).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _is_report(out: Path) -> bool:
+    """True when out holds a previous report (its cache folder or index), so it may be replaced."""
+    return (out / CACHE_DIRNAME).exists() or (out / "index.html").is_file()
+
+
+def _old_manifest(out: Path, stream: TextIO) -> dict[str, Any]:
+    """The previous build's manifest; a malformed one is discarded (one line says so) and all is rebuilt."""
+    try:
+        return load_manifest(out / CACHE_DIRNAME / "manifest.json")
+    except MalformedCache as exc:
+        print(f"note: {shown(out / CACHE_DIRNAME)}: {exc}; discarding the cache and rebuilding everything",
+              file=stream, flush=True)
+        return {}
+
+
 def build_report(
     page: Path,
     out: Path,
@@ -164,94 +228,173 @@ def build_report(
     key_numbers: Sequence[tuple[str, str]] = (),
     caveats: Sequence[str] = (),
     index_content: Callable[[Path, Path, str], tuple[Sequence[tuple[str, str]], Sequence[str]]] | None = None,
+    check_page: Callable[..., None] | None = None,
     root: Path | None = None,
     stream: TextIO | None = None,
+    kernels: str = "warm",
 ) -> ReportResult:
-    """Execute (or reuse cached) notebooks, export HTML pages, assets, CSVs and index.html into out."""
+    """Execute (or reuse cached) notebooks and export pages, assets, CSVs and index.html into out, all or nothing.
+
+    The build happens in a staging folder beside out, which replaces out in one rename only when
+    everything succeeded; a failed or interrupted build leaves out exactly as it was. check_page(page,
+    as_of) runs before any kernel starts. kernels is "warm" (pre-imported kernels forked per notebook,
+    where the platform allows) or "fresh" (one kernel process started from scratch per notebook).
+    """
     start = time.perf_counter()
     stream = stream if stream is not None else sys.stderr
     root = (root or ROOT).resolve()
-    page = Path(page).resolve()
-    out = Path(out).resolve()
+    page = Path(page).absolute()
+    out = Path(out).absolute()
     notebooks = [Path(nb).resolve() for nb in notebooks]
     stems = [nb.stem for nb in notebooks]
     if len(set(stems)) != len(stems):
         raise ValueError(f"notebook names must be unique: {stems}")
+    if page.is_dir():
+        raise FileNotFoundError(f"page {shown(page)} is a folder, not a saved page")
     if not page.is_file():
         raise FileNotFoundError(f"page not found: {page}")
     missing = [str(nb) for nb in notebooks if not nb.is_file()]
     if missing:
         raise FileNotFoundError(f"notebook not found: {', '.join(missing)}")
-    if as_of is not None:
-        date.fromisoformat(as_of)  # ValueError for anything but an ISO date
+    page = page.resolve()
+    effective_as_of = _effective_as_of(as_of)
+    check_target(out, _is_report(out))
 
-    cache_dir = out / CACHE_DIRNAME
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    manifest_path = cache_dir / "manifest.json"
-    entries: dict[str, Any] = dict(load_manifest(manifest_path).get("notebooks", {}))
-    effective_as_of = as_of or os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF
-    shared = shared_inputs_digest(page, root, effective_as_of)
+    with locked(out):
+        recover(out)
+        old = _old_manifest(out, stream) if out.is_dir() else {}
+        entries: dict[str, Any] = dict(old.get("notebooks", {}))
+        recorded: dict[str, str] = dict(old.get("files", {}))
+        shared = shared_inputs_digest(page, root, effective_as_of)
+        total = len(notebooks)
+        results: dict[str, PageResult] = {}
+        pending: list[tuple[Path, str, str]] = []
+        for nb in notebooks:
+            key, title = notebook_key(nb, shared, root), notebook_title(nb)
+            entry = entries.get(nb.stem)
+            if not force and is_fresh(entry, key, out / f"{nb.stem}.html", recorded):
+                results[nb.stem] = PageResult(nb.stem, "cached", 0.0, title, int(entry["figures"]))
+            else:
+                pending.append((nb, key, title))
+        index_state = old.get("index", {})
+        ikey = index_key(shared, root, page.name)
+        csv_names = [rel for rel in recorded if rel.startswith("data/")]
+        index_fresh = (not force and index_state.get("key") == ikey and bool(csv_names)
+                       and not verify_files(out, recorded, csv_names))
+        expected = {f"{nb.stem}.html" for nb in notebooks} | set(csv_names) | {"index.html", *ASSET_NAMES}
+        intact = (not pending and index_fresh and set(recorded) == expected
+                  and not verify_files(out, recorded)
+                  and set(published_files_list(out)) == expected
+                  and assets_current(out, recorded))
+        if intact:  # nothing to do: the previous output stands, byte for byte
+            for i, nb in enumerate(notebooks, 1):
+                _progress(stream, i, total, nb.stem, "cached")
+            return ReportResult(out=out, pages=[results[nb.stem] for nb in notebooks],
+                                seconds=time.perf_counter() - start, index=out / "index.html")
+        env = kernel_env(page, root, effective_as_of)
+        with contextlib.ExitStack() as stack:
+            zygote = None
+            if pending and kernels == "warm":  # it imports while the page is checked
+                modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
+                if index_content is page_index_content:
+                    modules += ["analysis.report_content", "analysis.load"]
+                zygote = stack.enter_context(warm_kernels(env, modules))
+            if check_page is not None and (pending or not index_fresh):
+                # before any kernel starts; with warm kernels the fork server extracts the whole page
+                check_page(page, effective_as_of, zygote is None)
+            if zygote is not None:
+                prepare_exporter()
+                failure = zygote.wait_ready()
+                if failure and check_page is not None:
+                    raise ValueError(failure)
+            stage = stack.enter_context(staged(out))
+            report = _build_into(stage, out, notebooks, pending, results, entries, index_state, ikey,
+                                 index_fresh, recorded, page, root, env, effective_as_of, jobs, stream,
+                                 zygote, key_numbers, caveats, index_content)
+            if report.ok:
+                checkpoint("before-swap")
+                swap_in(stage, out)
+                checkpoint("swapped")
+                report.index = out / "index.html"
+    report.seconds = time.perf_counter() - start
+    return report
 
+
+def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tuple[Path, str, str]],
+                results: dict[str, PageResult], entries: dict[str, Any], index_state: dict[str, Any],
+                ikey: str, index_fresh: bool, recorded: dict[str, str], page: Path, root: Path,
+                env: dict[str, str], effective_as_of: str, jobs: int | None, stream: TextIO,
+                zygote: Zygote | None,
+                key_numbers: Sequence[tuple[str, str]], caveats: Sequence[str],
+                index_content: Callable[..., tuple[Sequence[tuple[str, str]], Sequence[str]]] | None) -> ReportResult:
+    """Write a complete report into the staging folder; return the result (not ok: stage is discarded)."""
     total = len(notebooks)
-    results: dict[str, PageResult] = {}
-    pending: list[tuple[Path, str, str]] = []
-    for nb in notebooks:
-        key, title = notebook_key(nb, shared), notebook_title(nb)
-        entry = entries.get(nb.stem)
-        if not force and is_fresh(entry, key, out / f"{nb.stem}.html"):
-            results[nb.stem] = PageResult(nb.stem, "cached", 0.0, title, int(entry["figures"]))
-            _progress(stream, len(results), total, nb.stem, "cached")
-        else:
-            pending.append((nb, key, title))
+    cache_dir = stage / CACHE_DIRNAME
+    cache_dir.mkdir()
+    for done, name in enumerate(results, 1):  # verified pages of the previous build
+        shutil.copyfile(out / f"{name}.html", stage / f"{name}.html")
+        _progress(stream, done, total, name, "cached")
+    new_entries = {name: entries[name] for name in results}
 
     def on_done(nb: Path, key: str, title: str, result: dict[str, Any]) -> None:
         """Record one finished notebook: write its page or report its failure."""
         seconds = float(result.get("seconds", 0.0))
         if "error" in result:
-            entries.pop(nb.stem, None)
             results[nb.stem] = PageResult(nb.stem, "failed", seconds, title, 0, result["error"])
-            _progress(stream, len(results), total, nb.stem,
-                      f"FAILED {seconds:.1f}s ({result['error']})")
+            _progress(stream, len(results), total, nb.stem, f"FAILED {seconds:.1f}s ({result['error']})")
+            return
+        data = result["html"].encode("utf-8")
+        (stage / f"{nb.stem}.html").write_bytes(data)
+        new_entries[nb.stem] = {"key": key, "figures": result["figures"]}
+        results[nb.stem] = PageResult(nb.stem, "ran", seconds, title, result["figures"])
+        _progress(stream, len(results), total, nb.stem, f"done {seconds:.1f}s")
+        checkpoint("notebook-done")
+
+    index: dict[str, Any] = {}
+
+    def assets_and_tables() -> None:
+        """Assets, the index's CSVs and key numbers (while the kernels work, when there are any)."""
+        write_assets(stage)
+        if index_content is None:  # toy projects: their processed CSVs as they are
+            index["csvs"] = copy_csvs(root / "data" / "processed", stage / "data")
+            index["state"] = {"key": ikey, "key_numbers": [list(k) for k in key_numbers], "caveats": list(caveats)}
+            return
+        index["state"] = index_state  # the page's own tables and key numbers, recomputed when their inputs change
+        if index_fresh:
+            for rel in (r for r in recorded if r.startswith("data/")):
+                (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out / rel, stage / rel)
+        elif zygote is not None and index_content is page_index_content:  # pandas is loaded there already
+            numbers, notes = zygote.call("analysis.report", "index_content_json",
+                                         [str(page), str(stage / "data"), effective_as_of], cache_dir / "index.json")
+            index["state"] = {"key": ikey, "key_numbers": numbers, "caveats": notes}
         else:
-            data = result["html"].encode("utf-8")
-            write_if_changed(out / f"{nb.stem}.html", data)
-            entries[nb.stem] = {"key": key, "figures": result["figures"],
-                                "html_sha256": hashlib.sha256(data).hexdigest()}
-            results[nb.stem] = PageResult(nb.stem, "ran", seconds, title, result["figures"])
-            _progress(stream, len(results), total, nb.stem, f"done {seconds:.1f}s")
-        save_manifest(manifest_path, entries)
+            numbers, notes = index_content(page, stage / "data", effective_as_of)
+            index["state"] = {"key": ikey, "key_numbers": [list(k) for k in numbers], "caveats": list(notes)}
+        index["csvs"] = copy_csvs(stage / "data", stage / "data")
 
     if pending:
-        env = kernel_env(page, root, as_of)
-        run_pending(pending, env, cache_dir, jobs or os.cpu_count() or 1, on_done)
-
+        factory = kernel_manager_factory(zygote) if zygote is not None else None
+        run_pending(pending, env, cache_dir, jobs or os.cpu_count() or 1, on_done, kernel_manager=factory,
+                    meanwhile=assets_and_tables)
+    else:
+        assets_and_tables()
     report = ReportResult(out=out, pages=[results[nb.stem] for nb in notebooks])
-    write_assets(out)
-    if report.ok and index_content is None:  # toy projects: their processed CSVs as they are
-        csvs = copy_csvs(root / "data" / "processed", out / "data")
-    elif report.ok:  # the page's own tables and key numbers, recomputed only when the shared inputs change
-        state = load_manifest(manifest_path).get("index", {})
-        if force or state.get("shared") != shared or not (out / "data").is_dir():
-            for stale in (out / "data").glob("*.csv"):
-                stale.unlink()
-            key_numbers, caveats = index_content(page, out / "data", effective_as_of)
-            state = {"shared": shared, "key_numbers": [list(k) for k in key_numbers], "caveats": list(caveats)}
-            save_manifest(manifest_path, entries, state)
-        key_numbers, caveats = state["key_numbers"], state["caveats"]
-        csvs = copy_csvs(out / "data", out / "data")
-    if report.ok:
-        context = {
-            "title": REPORT_TITLE,
-            "source": page.name,
-            "as_of": effective_as_of,
-            "pages": [{"title": p.title, "href": f"{p.name}.html"} for p in report.pages],
-            "csvs": csvs,
-            "key_numbers": [(str(k), str(v)) for k, v in key_numbers],
-            "caveats": [str(c) for c in caveats],
-        }
-        report.index = out / "index.html"
-        write_if_changed(report.index, render_index(context))
-    report.seconds = time.perf_counter() - start
+    if not report.ok:
+        return report
+    checkpoint("executed")
+    csvs, index_state = index["csvs"], index["state"]
+    context = {
+        "title": REPORT_TITLE,
+        "source": page.name,
+        "as_of": effective_as_of,
+        "pages": [{"title": p.title, "href": f"{p.name}.html"} for p in report.pages],
+        "csvs": csvs,
+        "key_numbers": [(str(k), str(v)) for k, v in index_state["key_numbers"]],
+        "caveats": [str(c) for c in index_state["caveats"]],
+    }
+    (stage / "index.html").write_bytes(render_index(context))
+    save_manifest(cache_dir / "manifest.json", new_entries, index_state, published_files(stage))
     return report
 
 
@@ -278,6 +421,12 @@ def page_index_content(page: Path, data_dir: Path, as_of: str) -> tuple[Sequence
     return index_content(page, data_dir, as_of)
 
 
+def index_content_json(page: str, data_dir: str, as_of: str) -> list[list[Any]]:
+    """page_index_content with JSON-friendly arguments and result (run in a fork of the warm-kernel server)."""
+    numbers, notes = page_index_content(Path(page), Path(data_dir), as_of)
+    return [[list(k) for k in numbers], list(notes)]
+
+
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the report command."""
     parser.add_argument("--page", type=Path, default=None,
@@ -288,6 +437,50 @@ def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", default=None, help=f"ISO date passed as ${AS_OF_ENV}")
     parser.add_argument("--notebooks", type=Path, nargs="+", default=None,
                         help="notebooks to include (default: notebooks/*.ipynb)")
+    parser.add_argument("--allow-before-capture", action="store_true",
+                        help="accept an as-of date before the page was captured")
+    parser.add_argument("--kernels", choices=("warm", "fresh"), default="warm",
+                        help="warm: kernels forked from one process that imported the libraries (default); "
+                             "fresh: a new kernel process per notebook")
+
+
+def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False, full: bool = True) -> None:
+    """Refuse, before any kernel starts, a page the notebooks cannot analyse or an as-of date before its capture.
+
+    full: extract and validate every table (without it, only the page's topic and dates are read: the
+    warm-kernel server extracts the whole page meanwhile and its failure is reported the same way).
+    """
+    from analysis import template
+    from analysis.errors import PageError
+    from analysis.extract import KEYED_TOPICS, extract_page
+    from analysis.page_text import read_page
+    from analysis.provenance import verify_checksum
+
+    if full:
+        row = extract_page(page)["page"].iloc[0]
+    else:
+        text = read_page(page)
+        verify_checksum(text)
+        reviews = template.review_dates(text).rows
+        own = next((r for r in reviews if r["what"] == "page"), {})
+        media = next((r for r in reviews if r["what"] == "media"), {})
+        dates = [c["date"] for c in template.comments(text)[0].rows]
+        row = {"topic": template.page_topic(text)[0], "newest_comment": max(dates) if dates else None,
+               "last_reviewed": own.get("last_reviewed"), "media_last_reviewed": media.get("last_reviewed")}
+    topic = row["topic"]
+    if str(topic or "").lower() not in KEYED_TOPICS:
+        raise PageError(shown(page), None, "topic",
+                        f"the page is about {topic!r}, not dystonia: the report's notebooks analyse dystonia's own "
+                        "statements (its tables still come out of `python -m analysis extract`)")
+    dates = {what: row[column] for what, column in (("its newest comment", "newest_comment"),
+                                                    ("its last review", "last_reviewed"),
+                                                    ("its media's last review", "media_last_reviewed"))
+             if row[column] is not None and row[column] == row[column]}
+    if dates and not allow_before_capture:
+        what, latest = max(dates.items(), key=lambda item: item[1])
+        if date.fromisoformat(as_of) < (latest.date() if hasattr(latest, "date") else latest):
+            raise AsOfError(f"as-of date {as_of} is before the page was captured (on or after {latest:%Y-%m-%d}, "
+                            f"{what}): pass a later --as-of, or --allow-before-capture to use it anyway")
 
 
 def run_report(
@@ -296,24 +489,43 @@ def run_report(
     caveats: Sequence[str] = (),
     index_content: Callable[[Path, Path, str], tuple[Sequence[tuple[str, str]], Sequence[str]]] | None = None,
 ) -> int:
-    """Run the report command from parsed arguments; return the process exit code."""
+    """Run the report command from parsed arguments; return the process exit code (one line on any failure)."""
     page = args.page or Path(os.environ.get(PAGE_ENV) or DEFAULT_PAGE)
     notebooks = args.notebooks or default_notebooks()
     if not notebooks:
         print("error: no notebooks found", file=sys.stderr)
         return 2
+    allow = bool(getattr(args, "allow_before_capture", False))
+    check = None
+    if index_content is not None:
+        def check(p: Path, as_of: str, full: bool = True) -> None:
+            """The real project's page checks."""
+            check_report_page(p, as_of, allow, full)
+    out = args.out
     try:
-        result = build_report(page, args.out, notebooks, force=args.force, jobs=args.jobs,
+        result = build_report(page, out, notebooks, force=args.force, jobs=args.jobs,
                               as_of=args.as_of, key_numbers=key_numbers, caveats=caveats,
-                              index_content=index_content)
-    except (FileNotFoundError, ValueError) as exc:
+                              index_content=index_content, check_page=check,
+                              kernels=getattr(args, "kernels", "warm"))
+    except (FileNotFoundError, ValueError) as exc:  # bad page, as-of date or arguments (PageError is one)
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {describe_os_error(exc)}; {shown(out)} is unchanged", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: kernels are already stopped
+        print(f"interrupted: the build stopped and {shown(out)} is unchanged", file=sys.stderr)
+        return 130
     if not result.ok:
         for failure in result.failures:
             print(f"error: {failure.name} failed at {failure.error}", file=sys.stderr)
+        print(f"error: {shown(out)} is unchanged (the report is replaced only when every notebook succeeds)",
+              file=sys.stderr)
         return 1
-    print(f"report: {result.index} ({len(result.ran)} run, {len(result.cached)} cached, "
+    print(f"report: {shown(result.index or out)} ({len(result.ran)} run, {len(result.cached)} cached, "
           f"{result.seconds:.1f}s)", file=sys.stderr)
     return 0
 

@@ -6,6 +6,7 @@ this module stays cheap for a rebuild where every notebook is a cache hit.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -69,12 +70,12 @@ def _prepare_for_export(nb: Any, name: str, title: str) -> int:
     return figures
 
 
-def export_html(nb: Any, name: str, title: str) -> tuple[str, int]:
-    """Export an executed notebook with the dystonia_lab nbconvert template; return (html, figures)."""
+@functools.cache
+def _exporter() -> Any:
+    """One HTMLExporter with the dystonia_lab template, reused for every page (templates load once)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    figures = _prepare_for_export(nb, name, title)
     priority = list(HTMLExporter().default_config.NbConvertBase.display_data_priority)
     config = Config()
     config.NbConvertBase.display_data_priority = [PLOTLY_MIME, *priority]
@@ -86,7 +87,18 @@ def export_html(nb: Any, name: str, title: str) -> tuple[str, int]:
         exclude_output_prompt=True,
     )
     exporter.register_filter("script_json", _script_json)
-    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    return exporter
+
+
+def prepare_exporter() -> None:
+    """Load nbconvert and the templates now (while kernels run), not when the first page is ready."""
+    _exporter()
+
+
+def export_html(nb: Any, name: str, title: str) -> tuple[str, int]:
+    """Export an executed notebook with the dystonia_lab nbconvert template; return (html, figures)."""
+    figures = _prepare_for_export(nb, name, title)
+    html, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
     return html, figures
 
 
@@ -114,11 +126,31 @@ def lab_css() -> bytes:
     raise RuntimeError("nbconvert's lab template CSS was not found")
 
 
+ASSET_NAMES = ("assets/plotly.min.js", "assets/jupyterlab.css")
+
+
+def _asset_bytes() -> dict[str, bytes]:
+    """The shared assets' bytes by relative path."""
+    return {"assets/plotly.min.js": plotly_js_path().read_bytes(), "assets/jupyterlab.css": lab_css()}
+
+
 def write_assets(out: Path) -> None:
     """Write the shared assets (plotly.js, JupyterLab CSS) once into out/assets."""
-    assets = out / "assets"
-    write_if_changed(assets / "plotly.min.js", plotly_js_path().read_bytes())
-    write_if_changed(assets / "jupyterlab.css", lab_css())
+    for rel, data in _asset_bytes().items():
+        write_if_changed(out / rel, data)
+
+
+def assets_current(out: Path, recorded: dict[str, str]) -> bool:
+    """True when the recorded hashes of the assets are those of the installed packages' files."""
+    import hashlib
+
+    return all(recorded.get(rel) == hashlib.sha256(data).hexdigest() for rel, data in _asset_bytes().items())
+
+
+def published_files_list(out: Path) -> list[str]:
+    """Relative paths of the files under out, except the build cache."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                  if p.is_file() and ".build-cache" not in p.relative_to(out).parts)
 
 
 def copy_csvs(source: Path, target: Path) -> list[dict[str, str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import string
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -169,6 +168,16 @@ def _breakdown(page: PageText, count_line: int, out: Extracted) -> list[tuple[st
     return found
 
 
+def pseudonym_letters(index: int) -> str:
+    """Letters of the index-th commenter (0-based) in spreadsheet order: A..Z, AA, AB, ..., ZZ, AAA; short for any count."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def commenter_id(author: str) -> str:
     """Return a stable pseudonymous id for a published handle (same handle, same id, any page)."""
     return hashlib.sha256((PSEUDONYM_SALT + author.casefold()).encode()).hexdigest()[:10]
@@ -204,7 +213,7 @@ def comments(page: PageText) -> tuple[Extracted, int | None]:
         text = "\n".join(body).strip("\n")
         if not text.strip():
             raise PageError(page.name, head_line, "comment_text", f"comment by {author!r} is empty")
-        letters.setdefault(author, string.ascii_uppercase[len(letters) % 26] * (1 + len(letters) // 26))
+        letters.setdefault(author, pseudonym_letters(len(letters)))
         position = len(out.rows) + 1
         out.rows.append(
             {

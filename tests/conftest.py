@@ -81,3 +81,4 @@ def raw_lines() -> list[str]:
 def dystonia() -> dict[str, pd.DataFrame]:
     """The tables extracted from the committed dystonia page."""
     return extract_page(RAW_PAGE)
+

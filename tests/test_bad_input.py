@@ -201,3 +201,18 @@ def test_bullet_without_a_dash(tmp_path) -> None:
     text = RAW_PAGE.read_text(encoding="utf-8").replace("Hemidystonia - where", "Hemidystonia, where")
     path = write_page(tmp_path, "dash.txt", text)
     _fails(path, tmp_path, f"dash.txt:{_line_of('  • Hemidystonia')}", "types", "Name - definition")
+
+
+def test_folder_given_as_the_page(tmp_path) -> None:
+    """A folder is named as a folder, not as a missing file."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    _fails(folder, tmp_path, "pages", "file", "is a folder")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_named_as_utf16(tmp_path, encoding: str) -> None:
+    """UTF-16 text (with or without a byte-order mark) is called UTF-16, not binary data."""
+    path = tmp_path / "wide.txt"
+    path.write_bytes(RAW_PAGE.read_text(encoding="utf-8").encode(encoding))
+    _fails(path, tmp_path, "wide.txt", "encoding", "UTF-16", "save the page as UTF-8")

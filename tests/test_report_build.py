@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import report
+from analysis import report, report_cache
 from analysis.report import ReportResult, build_report
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -134,8 +134,8 @@ def test_force_reruns_everything(project: dict) -> None:
     assert result.ran == ["00-overview", "01-types"]
 
 
-def test_cache_key_covers_inputs(project: dict, tmp_path: Path) -> None:
-    """Page bytes, analysis/ files, data/external files and the as-of date all change the key."""
+def test_cache_key_covers_inputs(project: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page bytes, data/external files, the lock file and the as-of date change every key; a module only its importers'."""
     root: Path = project["root"]
     page: Path = project["page"]
     base = report.shared_inputs_digest(page, root, "2013-06-01")
@@ -150,12 +150,31 @@ def test_cache_key_covers_inputs(project: dict, tmp_path: Path) -> None:
         assert report.shared_inputs_digest(page, root, "2013-06-01") != base
     finally:
         extra.unlink()
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==0.0.1\n")
+    monkeypatch.setattr(report_cache, "LOCK_FILE", lock)
+    assert report.shared_inputs_digest(page, root, "2013-06-01") != base  # an upgrade re-runs everything
+    monkeypatch.undo()
     module = root / "analysis" / "helpers.py"
     module.write_text("X = 1\n")
+    user = write_notebook(tmp_path / "05-user.ipynb", [new_code_cell("from analysis.helpers import X\nX")])
+    others = project["notebooks"]
     try:
-        assert report.shared_inputs_digest(page, root, "2013-06-01") != base
+        keys = {nb.name: report_cache.notebook_key(nb, base, root) for nb in [user, *others]}
+        module.write_text("X = 2\n")
+        changed = {nb.name: report_cache.notebook_key(nb, base, root) for nb in [user, *others]}
+        assert changed[user.name] != keys[user.name]
+        assert all(changed[nb.name] == keys[nb.name] for nb in others)
     finally:
         module.unlink()
+
+
+def test_import_graph_of_the_real_notebooks() -> None:
+    """readability.py is imported (through other modules too) by 04 alone; notebook.py by every notebook."""
+    notebooks = report.default_notebooks()
+    deps = {nb.stem: {p.name for p in report_cache.notebook_modules(nb, report.ROOT)} for nb in notebooks}
+    assert [name for name, mods in deps.items() if "readability.py" in mods] == ["04-page-feedback"]
+    assert all("notebook.py" in mods and "load.py" in mods and "extract.py" in mods for mods in deps.values())
 
 
 def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,7 +186,7 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest
         new_code_cell("y = x / 0"),
         new_code_cell("print('never')"),
     ])
-    code = report.main(["report", "--page", str(page), "--out", str(tmp_path / "out"),
+    code = report.main(["report", "--page", str(report.DEFAULT_PAGE), "--out", str(tmp_path / "out"),
                         "--notebooks", str(bad)])
     err = capsys.readouterr().err
     assert code == 1
@@ -176,11 +195,11 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out" / "02-broken.html").exists()
 
 
-def test_output_is_deterministic(tmp_path: Path) -> None:
-    """Two forced builds into different directories produce identical bytes."""
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path: Path) -> None:
+    """A build with warm (forked, pre-imported) kernels and one with a fresh kernel per notebook are identical."""
     page, notebooks = make_project(tmp_path / "proj")
     a = build(tmp_path / "proj", page, notebooks, tmp_path / "a", force=True)
-    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True)
+    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True, kernels="fresh")
     assert a.ok and b.ok
     files_a, files_b = report_files(tmp_path / "a"), report_files(tmp_path / "b")
     assert files_a.keys() == files_b.keys()

@@ -96,7 +96,7 @@ def test_import_analysis_is_cheap() -> None:
 def test_as_of_error_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bad as-of date is refused naming DYSTONIA_FACTS_AS_OF; set_as_of keeps the previous good one."""
     monkeypatch.setenv("DYSTONIA_FACTS_AS_OF", "2027-01-31")
-    with pytest.raises(ValueError, match="DYSTONIA_FACTS_AS_OF='31/01/2027'.*YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="DYSTONIA_FACTS_AS_OF '31/01/2027'.*YYYY-MM-DD"):
         analysis.set_as_of("31/01/2027")
     assert str(analysis.as_of()) == "2027-01-31"
     monkeypatch.setenv("DYSTONIA_FACTS_AS_OF", "soon")
