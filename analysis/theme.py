@@ -13,9 +13,11 @@ from plotly.io._base_renderers import ExternalRenderer
 
 TEMPLATE_NAME = "dystonia_facts"
 SOURCES_RENDERER = "dystonia_sources"  # shows a chart's full citations under it (see SourcesBelow)
-RENDERERS = f"plotly_mimetype+{SOURCES_RENDERER}"  # what notebooks use: the chart, then its citations
+RENDERERS = f"plotly_mimetype+{SOURCES_RENDERER}"  # what notebooks use: the chart, then its long caption and citations
 META_KEY = "dystonia_facts_sources"  # layout.meta key holding the full source text
+CAPTION_KEY = "dystonia_facts_caption"  # layout.meta key holding a long caption, shown under the chart
 SOURCE_MAX = 112  # a longer source line (two lines in the narrowest figure) moves under the chart
+CAPTION_MAX = 168  # a longer caption (over three lines in the narrowest figure) moves under the chart
 
 # Okabe & Ito (2008), "Color Universal Design": colours safe for the common colour-vision deficiencies.
 OKABE_ITO: dict[str, str] = {
@@ -238,10 +240,15 @@ def _left_margin(fig: go.Figure) -> int:
 
 
 def _fit_text(fig: go.Figure) -> None:
-    """Re-wrap legend names, x-axis titles and labels placed at data points so they fit a narrow figure."""
+    """Re-wrap legend names, x-axis titles and data-point labels to fit a narrow figure; one legend entry per name."""
+    named: set[str] = set()
     for trace in fig.data:
         if trace.name and len(trace.name) > LEGEND_WRAP:
             trace.name = _rewrap(trace.name, LEGEND_WRAP)
+        if trace.name and trace.showlegend is not False:  # traces that share a name share one legend entry
+            trace.legendgroup = trace.legendgroup or trace.name
+            trace.showlegend = None if trace.name not in named else False
+            named.add(trace.name)
     for axis in fig.select_xaxes():
         if axis.title and axis.title.text and len(axis.title.text) > AXIS_TITLE_WRAP:
             axis.title.text = _rewrap(axis.title.text, AXIS_TITLE_WRAP)
@@ -250,30 +257,31 @@ def _fit_text(fig: go.Figure) -> None:
             note.text = _rewrap(note.text, MARK_WRAP)
 
 
-def _source_line(source: str, fig: go.Figure) -> str:
-    """The figure's source line; a long list of citations is shortened and kept whole under the chart."""
+def _source_line(source: str) -> tuple[str, str | None]:
+    """The figure's source line and, for a long list of citations, the full text to show under the chart."""
     label = source if source.lower().startswith("source") else f"Source: {source}"
     if len(label) <= SOURCE_MAX:
-        fig.update_layout(meta=None)
-        return label
+        return label, None
     first, *rest = [part for part in source.split("; ") if part.strip()]
-    fig.update_layout(meta={META_KEY: f"Sources: {source}"})
     more = f" and {len(rest)} more" if rest else ""
-    return f"Source: {first}{more} (full citations under the chart)"
+    return f"Source: {first}{more} (full citations under the chart)", f"Sources: {source}"
 
 
 class SourcesBelow(ExternalRenderer):
     """A plotly renderer that displays a chart's full citations as wrapped text under it (JupyterLab, report)."""
 
     def render(self, fig_dict: dict) -> None:
-        """Display the citations kept in layout.meta, escaped, after the chart's own output."""
+        """Display the long caption and the citations kept in layout.meta, escaped, after the chart's own output."""
         meta = (fig_dict.get("layout") or {}).get("meta")
-        text = meta.get(META_KEY) if isinstance(meta, dict) else None
-        if text:
-            from IPython.display import HTML, display
+        if not isinstance(meta, dict):
+            return
+        from IPython.display import HTML, display
 
-            display(HTML(f'<p class="dfx-sources" style="font-size: 12px; color: #444; margin: 0 0 1em; '
-                         f'max-width: 60em; text-align: left;">{html.escape(text)}</p>'))
+        style = "font-size: 12px; color: #444; margin: 0 0 1em; max-width: 60em; text-align: left;"
+        if meta.get(CAPTION_KEY):
+            display(HTML(f'<p class="dfx-caption" style="{style}"><i>{html.escape(meta[CAPTION_KEY])}</i></p>'))
+        if meta.get(META_KEY):
+            display(HTML(f'<p class="dfx-sources" style="{style}">{html.escape(meta[META_KEY])}</p>'))
 
 
 def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = None,
@@ -282,7 +290,11 @@ def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = N
     register_template()
     _fit_text(fig)
     title_html = wrap_safe(title, TITLE_WRAP)
-    source_html = wrap_safe(_source_line(source, fig), NOTE_WRAP)
+    source_line, sources_below = _source_line(source)
+    source_html = wrap_safe(source_line, NOTE_WRAP)
+    caption_below = caption if caption and len(caption) > CAPTION_MAX else None
+    below = {k: v for k, v in ((CAPTION_KEY, caption_below), (META_KEY, sources_below)) if v}
+    fig.update_layout(meta=below or None)
     title_lines = title_html.count("<br>") + 1
     legend_lines = _legend_lines(fig)
     axis_lines = max((a.title.text.count("<br>") + 1 for a in fig.select_xaxes() if a.title and a.title.text),
@@ -290,7 +302,7 @@ def apply_theme(fig: go.Figure, title: str, source: str, caption: str | None = N
     shift = -_AXIS_TITLE_PX - (_tick_lines(fig) - 1) * _TICK_LINE_PX - (axis_lines - 1) * _LINE_PX
     left = _left_margin(fig)
     notes = []
-    if caption:
+    if caption and not caption_below:
         caption_html = wrap_safe(caption, NOTE_WRAP)
         notes.append(_note("caption", f"<i>{caption_html}</i>", shift, NOTE_SIZE, left))
         shift -= (caption_html.count("<br>") + 1) * _LINE_PX + _BOTTOM_PAD_PX // 2

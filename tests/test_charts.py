@@ -143,7 +143,10 @@ def _trace_for(fig: go.Figure, label: str) -> go.Scatter:
 
 
 def _annotation(fig: go.Figure, name: str) -> go.layout.Annotation:
-    """The annotation with the given name."""
+    """The annotation with the given name (a long caption is kept in layout.meta and shown under the chart)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if name == "caption" and theme.CAPTION_KEY in meta:
+        return go.layout.Annotation(text=meta[theme.CAPTION_KEY], name="caption")
     found = [a for a in fig.layout.annotations if a.name == name]
     assert found, f"no {name!r} annotation"
     return found[0]

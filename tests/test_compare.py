@@ -234,7 +234,7 @@ def test_chart_titles_state_the_finding_and_pages_not_yet_due_are_drawn_apart(tm
     df = read_csv(tmp_path / "c" / COMPARE_CSV)
     assert list(df["days_overdue"].isna()) == [False, False, True] and df["days_overdue"].iloc[1] < 0 < df["days_overdue"].iloc[0]
     fig = overdue_chart(df)
-    assert fig.layout.title.text.startswith("1 of 2 pages are past their next-review date as of 01 January 2016")
+    assert fig.layout.title.text.replace("<br>", " ").startswith("1 of 2 pages are past their next-review date as of 01 January 2016")
     bars = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
     assert bars == {"Hay fever": NOT_DUE_COLOUR, "Dystonia": OVERDUE_COLOUR}
     assert "1 page shows no next-review date" in next(a.text for a in fig.layout.annotations if a.name == "caption")
