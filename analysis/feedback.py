@@ -72,6 +72,23 @@ def ratings_statement(ratings: pd.DataFrame) -> str:
     return f"**{count.iloc[0]:,.0f} ratings**, with the average or breakdown the page shows{derived}."
 
 
+def ratings_chart(ratings: pd.DataFrame, source: str) -> go.Figure | None:
+    """Bars of the ratings breakdown by label, titled with the largest share; None when the page shows no breakdown."""
+    breakdown = ratings[ratings["metric"] == "breakdown"]
+    if breakdown.empty:
+        return None
+    total = breakdown["value"].sum()
+    top = breakdown.sort_values("value", ascending=False, kind="stable").iloc[0]
+    title = f"{top['value'] / total:.0%} of the {total:,.0f} ratings in the breakdown say '{top['label']}'"
+    average = ratings[(ratings["metric"] == "average_score") & ratings["value"].notna()]
+    caption = None
+    if not average.empty:
+        a = average.iloc[0]
+        caption = f"Average {a['value']:.2f} out of 5 ({a['status']}: {a['note']})."
+    return charts.bar_chart(breakdown, "label", "value", title=title, source=source, caption=caption,
+                            x_label="Rating", y_label="Ratings", hover="note")
+
+
 def sentiment_chart(sentiment: pd.DataFrame, source: str) -> go.Figure | None:
     """Bar chart of each comment's VADER compound score titled with what it shows; None without comments."""
     if sentiment.empty:

@@ -39,6 +39,7 @@ from analysis.report_cache import (
 )
 from analysis.report_execute import kernel_env, run_pending
 from analysis.report_export import TEMPLATE_DIR, copy_csvs, plotly_js_path, write_assets, write_if_changed
+from analysis.report_parts import plan_parts
 
 __all__ = [
     "AS_OF_ENV",
@@ -191,6 +192,8 @@ def build_report(
     entries: dict[str, Any] = dict(load_manifest(manifest_path).get("notebooks", {}))
     effective_as_of = as_of or os.environ.get(AS_OF_ENV) or DEFAULT_AS_OF
     shared = shared_inputs_digest(page, root, effective_as_of)
+    plan = plan_parts(page, notebooks, cache_dir, shared)  # the parts that apply to this page, and why
+    notebooks = plan.notebooks
 
     total = len(notebooks)
     results: dict[str, PageResult] = {}
@@ -248,6 +251,7 @@ def build_report(
             "csvs": csvs,
             "key_numbers": [(str(k), str(v)) for k, v in key_numbers],
             "caveats": [str(c) for c in caveats],
+            **plan.index_context(),
         }
         report.index = out / "index.html"
         write_if_changed(report.index, render_index(context))
