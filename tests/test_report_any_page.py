@@ -27,7 +27,7 @@ GENERIC = ["00a-what-the-page-states", "04-page-feedback"]
 WITH_COMMENTS = {"asthma-symptoms.txt", "variants/asthma-symptoms.with-screenreader-text.txt"}
 BREAKDOWN = {"chickenpox.txt"}
 STATED_AVERAGE = {"variants/zika-virus.with-screenreader-text.txt"}
-DATA_SCRIPT = re.compile(r'<script type="application/json" class="dfx-plotly-data"[^>]*>(.*?)</script>', re.S)
+DATA_SCRIPT = re.compile(r"<script[^>]*class=\"dfx-plotly-data\"[^>]*>(.*?)</script>", re.S)
 MISSING_WORDS = re.compile(r"\b(?:NaN|nan|None|NaT|<NA>|undefined)\b")
 
 
@@ -118,7 +118,9 @@ def test_no_empty_chart_and_no_missing_words(reports: dict, name: str) -> None:
     out = reports[name]
     for page in sorted(out.glob("*.html")):
         html = page.read_text(encoding="utf-8")
-        assert all(drawn_points(f) > 0 for f in figures_of(html)), page.name
+        figures = figures_of(html)
+        assert len(figures) == html.count('class="dfx-plotly-figure"'), page.name  # every chart drawn is checked
+        assert all(drawn_points(f) > 0 for f in figures), page.name
         text = visible_text(html)
         assert not MISSING_WORDS.search(text), (page.name, MISSING_WORDS.findall(text))
     feedback = visible_text((out / "04-page-feedback.html").read_text(encoding="utf-8"))
