@@ -12,6 +12,7 @@ from analysis.page_statements import kinds_text
 from analysis.summary import days_past_review, feedback_rows, summary_table
 from analysis.wording import key_number_text
 
+TAXONOMY_TABLES = ("types", "treatments", "causes", "tests")
 __all__ = ["caveats", "index_content", "key_number_text", "key_numbers"]
 
 
@@ -64,6 +65,8 @@ def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tup
     # Shared outputs carry pseudonyms only: no handle, and no commenter_id (a hash anyone could test a guess against).
     shared = dict(tables, comments=tables["comments"].drop(columns=["author", "commenter_id"]))
     for name, df in shared.items():
+        if name in TAXONOMY_TABLES and df.empty:  # dystonia's own taxonomy: no empty table for another page
+            continue
         write_csv(df, data_dir / f"{name}.csv")
     if (tables["facts"]["fact_id"] == "uk_prevalence").any():
         summary = summary_table(tables, when)

@@ -17,6 +17,7 @@ import pytest
 from analysis.extract import extract_page
 from analysis.page_statements import KIND_LABELS
 from analysis.report import build_report, default_notebooks, page_index_content
+from analysis.report_content import TAXONOMY_TABLES
 from tests.conftest import SHARED_PAGES, needs_shared_pages
 
 pytestmark = needs_shared_pages
@@ -102,9 +103,13 @@ def test_generic_parts_only_and_index_says_why(reports: dict, name: str) -> None
         assert f'href="{stem}.html"' in html
     assert "Included: applies to every page of the template." in index
     assert "Included: the page shows a ratings block" in index
-    assert "Not included" in index
-    for title in ("How many people have dystonia?", "Course, remission and treatment"):
-        assert f"{title}: not included, because the page is about {topic}; the deep dive reads dystonia's own" in index
+    assert "Parts that do not apply" in index
+    assert (out / "data" / "facts.csv").is_file()
+    assert not any((out / "data" / f"{name}.csv").exists() for name in TAXONOMY_TABLES)  # no empty dystonia taxonomy
+    absent = re.search(r"Not included, because the page is about (.+?); the deep dive reads dystonia's own statements"
+                       r" \(prevalence, types, course and remission\): (.*?) Data ", index)
+    assert absent and absent[1] == topic
+    assert all(title in absent[2] for title in ("How many people have dystonia?", "Course, remission and treatment"))
     left_out = "Left out of it: When the comments were written"
     if name in WITH_COMMENTS:
         assert left_out not in index and "the page has 1 comment" in index
