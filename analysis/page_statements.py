@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 
 from analysis import charts
 from analysis.compare_charts import KIND_NAMES, KIND_PLURALS
+from analysis.compare_table import PAGE_STATEMENT
+from analysis.generic_facts import GENERIC_MEASURE
 from analysis.narrative import as_written, readable_table
 from analysis.schemas import KINDS
 from analysis.summary import days_past_review
@@ -16,6 +18,8 @@ from analysis.theme import PAGE_COLOUR, format_number
 
 NUMBERED_KINDS = [k for k in KINDS if k != "qualitative"]  # kinds that carry a number
 KIND_LABELS = {k: name.split(" (")[0] for k, name in KIND_NAMES.items()}  # "lower bound", without the example
+# Shown only where some figure differs: the generic reader classifies no measure, and most figures are the page's own.
+UNINFORMATIVE = {"measure": GENERIC_MEASURE, "attributed_to": PAGE_STATEMENT}
 FIGURE_COLUMNS = ["line", "as written", "kind", "qualifier", "unit", "measure", "attributed_to", "sentence"]
 
 
@@ -24,7 +28,8 @@ def figures_table(facts: pd.DataFrame) -> pd.DataFrame:
     out = facts.copy()
     out["as written"] = [as_written(r) if r["kind"] != "qualitative" else "(no number)" for _, r in facts.iterrows()]
     out["kind"] = [KIND_LABELS[k] for k in facts["kind"]]
-    return readable_table(out, FIGURE_COLUMNS)
+    columns = [c for c in FIGURE_COLUMNS if c not in UNINFORMATIVE or (out[c] != UNINFORMATIVE[c]).any()]
+    return readable_table(out, columns)
 
 
 def kinds_table(facts: pd.DataFrame) -> pd.DataFrame:
@@ -71,11 +76,12 @@ def kinds_chart(facts: pd.DataFrame, source: str) -> go.Figure | None:
         title = f"The page's only figure is stated as a {KIND_LABELS[kind]}" if inexact else "The page's only figure is stated exactly"
     elif inexact:
         what = "is a bound, an approximation or a range" if inexact == 1 else "are bounds, approximations or ranges"
-        title = f"{format_number(inexact)} of the page's {format_number(total)} figures {what}, not exact numbers"
+        title = f"{format_number(inexact)} of the page's {format_number(total)} figures {what}"
     else:
         title = f"All {format_number(total)} of the page's figures are stated as exact numbers"
-    return charts.bar_chart(table, "kind", "figures", title=title, source=source, x_label="How the page states the figure",
-                            y_label="Figures on the page", colour=PAGE_COLOUR)
+    fig = charts.bar_chart(table, "kind", "figures", title=title, source=source, x_label="How the page states the figure",
+                           y_label="Figures on the page", colour=PAGE_COLOUR)
+    return fig.update_layout(title={"xref": "container", "x": 0.01})  # the title may use the chart's full width
 
 
 def _when(value: object) -> str:

@@ -75,6 +75,9 @@ def drawn_points(figure: dict) -> int:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Build every shared page's report once, as `make report PAGE=... OUT=...` does."""
+    from nbconvert import HTMLExporter  # imported once here, so the forked notebook workers need not import it each
+
+    HTMLExporter()
     built = {}
     for name in PAGES:
         out = tmp_path_factory.mktemp("any-page") / "report"
