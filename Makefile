@@ -33,7 +33,7 @@ $(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.
 	$(PY) -m analysis summary $(RAW_PAGE) --out data/processed
 
 report: data  ## tables, then every notebook re-run (only if its inputs changed) and exported to reports/
-	$(PY) -m analysis report --page $(PAGE) --out $(OUT) $(if $(AS_OF),--as-of $(AS_OF))
+	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest
