@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.extract import extract_page
@@ -78,9 +79,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from nbconvert import HTMLExporter  # imported once here, so the forked notebook workers need not import it each
 
     HTMLExporter()
-    built = {}
+    root, built = tmp_path_factory.mktemp("any-page"), {}
     for name in PAGES:
-        out = tmp_path_factory.mktemp("any-page") / "report"
+        out = root / name.replace("/", "-").removesuffix(".txt")
         result = build_report(SHARED_PAGES / name, out, default_notebooks(), index_content=page_index_content,
                               stream=io.StringIO())
         assert result.ok, (name, result.failures)
@@ -173,3 +174,18 @@ def test_ratings_breakdown_and_average_where_shown(reports: dict, name: str) -> 
     elif name not in BREAKDOWN:
         assert "no average in the saved text" in text
 
+
+
+def test_comparison_links_each_page_to_its_report(reports: dict, tmp_path: Path) -> None:
+    """The comparison of the seven pages with the seed page links each page's row to the report built for it."""
+    from analysis.compare import build_compare
+    from analysis.paths import DEFAULT_PAGE
+
+    folder = next(iter(reports.values())).parent
+    out = tmp_path / "compare"
+    result = build_compare([DEFAULT_PAGE] + [SHARED_PAGES / name for name in PAGES], out, reports=[folder], jobs=1)
+    assert not result.failed and result.read == len(PAGES) + 1
+    df = pd.read_csv(out / "compare.csv", keep_default_na=False)
+    assert df["report"].iloc[0] == ""  # the seed page's report is not built here
+    for name, link in zip(PAGES, df["report"].iloc[1:], strict=True):
+        assert (out / link).resolve() == (reports[name] / "index.html").resolve(), name
