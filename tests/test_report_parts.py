@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -132,3 +133,25 @@ def test_feedback_statement_says_what_is_left_out() -> None:
     text = report_parts.feedback_statement(extract_page(FIXTURES / "no-comments.txt"))
     assert "the page has no comment section" in text and "leaves out" in text
     assert "leaves out" not in report_parts.feedback_statement(extract_page(RAW_PAGE))
+
+
+def test_report_for_a_page_without_dates_figures_or_comments(tmp_path: Path) -> None:
+    """A written hard case (no review dates, no figures, no comments): its report says so, with no chart and no NaN."""
+    from analysis.report import build_report, page_index_content
+    from tests.test_report_any_page import MISSING_WORDS, figures_of, visible_text
+
+    out = tmp_path / "report"
+    page = FIXTURES / "no-review-dates.txt"
+    with pytest.warns(UserWarning, match="no 'Page last reviewed' date"):
+        result = build_report(page, out, NOTEBOOKS, index_content=page_index_content, stream=io.StringIO())
+    assert result.ok, result.failures
+    assert [p.name for p in result.pages] == ["00a-what-the-page-states", "04-page-feedback"]
+    states = (out / "00a-what-the-page-states.html").read_text(encoding="utf-8")
+    text = visible_text(states)
+    assert not figures_of(states) and "The page states no figure with a number" in text
+    assert "last reviewed missing, next review due missing" in text and "The page states no figure to list." in text
+    index = visible_text((out / "index.html").read_text(encoding="utf-8"))
+    assert "because the page has no comment section" in index and "The page shows no review date." in index
+    for html in out.glob("*.html"):
+        shown = visible_text(html.read_text(encoding="utf-8"))
+        assert not MISSING_WORDS.search(shown), (html.name, MISSING_WORDS.findall(shown))
