@@ -171,7 +171,11 @@ def _filtered(nb: dict[str, Any], traits: dict[str, tuple[bool, str]]) -> tuple[
 
 
 def plan_parts(page: Path, notebooks: list[Path], cache_dir: Path, shared: str) -> Plan:
-    """Decide which notebooks (and sections) apply to the page; write copies of those with sections dropped."""
+    """Decide which notebooks (and sections) apply to the page; write copies of those with sections dropped.
+
+    cache_dir is the report's build cache inside its output folder: the page of a part that does not apply
+    (left there by an earlier report for another page) is removed, so the folder holds one page's report.
+    """
     loaded = [json.loads(nb.read_text(encoding="utf-8")) for nb in notebooks]
     if not any(declares_needs(nb) for nb in loaded):  # nothing declared: every notebook applies, as it is
         return Plan(list(notebooks))
@@ -189,6 +193,8 @@ def plan_parts(page: Path, notebooks: list[Path], cache_dir: Path, shared: str) 
                 data = json.dumps(kept, indent=1, ensure_ascii=False, sort_keys=True).encode() + b"\n"
                 write_if_changed(path, data)
             plan.notebooks.append(path)
+        else:  # a page left from an earlier report into the same folder (another page) would be a stale mixture
+            (cache_dir.parent / f"{path.stem}.html").unlink(missing_ok=True)
         plan.parts.append(Part(path.stem, notebook_title(path), applies, reason, left_out))
     return plan
 
