@@ -94,7 +94,11 @@ def sentiment_chart(sentiment: pd.DataFrame, source: str) -> go.Figure | None:
     if sentiment.empty:
         return None
     ranked = sentiment.sort_values("compound")
-    title = (f"A word lexicon rates {ranked['pseudonym'].iloc[-1]} most positive and {ranked['pseudonym'].iloc[0]} "
-             "most negative: read with the caveats")
+    if len(ranked) == 1:
+        only = ranked.iloc[0]
+        title = f"A word lexicon scores the only comment, {only['pseudonym']}'s, at {only['compound']:.2f}: read with the caveats"
+    else:
+        title = (f"A word lexicon rates {ranked['pseudonym'].iloc[-1]} most positive and {ranked['pseudonym'].iloc[0]} "
+                 "most negative: read with the caveats")
     return charts.bar_chart(sentiment, "pseudonym", "compound", title=title, source=f"{source}; {VADER_CITATION}",
                             x_label="Comment", y_label="VADER compound score (-1 to 1)", colour=COMMENT_COLOUR)
