@@ -1,11 +1,10 @@
-"""Collection rules for the whole project: nbval runs only the numbered story notebooks (notebooks/NN-*.ipynb)."""
+"""Collection rules for the whole project: nbval runs only the numbered story notebooks (notebooks/NN-*.ipynb, NNa-*.ipynb)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-STORY_NOTEBOOK = re.compile(r"^\d\d-.+\.ipynb$")
+from analysis.paths import STORY_NOTEBOOK
 
 
 def pytest_ignore_collect(collection_path: Path) -> bool | None:

@@ -80,6 +80,17 @@ def page_row(page: PageText, topic: str | None, title: str | None, reviews: list
     }  # fmt: skip
 
 
+def source_text(name: str, reviewed: object) -> str:
+    """The source line of a page's figures and charts: "NHS Choices, Dystonia, last reviewed 19/06/2013"."""
+    return f"NHS Choices, {name}" + (f", last reviewed {reviewed:%d/%m/%Y}" if reviewed is not None and pd.notna(reviewed) else "")
+
+
+def page_source(page: pd.DataFrame) -> str:
+    """The source line of a page, from its one-row page table (the same line its facts carry)."""
+    p = page.iloc[0]
+    return source_text(p["topic"] if isinstance(p["topic"], str) else p["source_file"], p["last_reviewed"])
+
+
 def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read one page and return its validated tables; its warnings are shown only if it succeeds."""
     with warnings.catch_warnings(record=True) as caught:
@@ -103,7 +114,7 @@ def _extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     claims = reviews.claims + rating.claims + comment.claims + not_statistic_claims(page)
     own = next((r for r in reviews.rows if r["what"] == "page"), {})
     reviewed = own.get("last_reviewed")
-    source = f"NHS Choices, {topic or page.name}" + (f", last reviewed {reviewed:%d/%m/%Y}" if reviewed else "")
+    source = source_text(topic or page.name, reviewed)
     rows: dict[str, list[dict]] = {name: [] for name in ("facts", "types", "treatments", "causes", "tests")}
     if (topic or "").lower() in KEYED_TOPICS:
         fact = dystonia.facts(page, source)

@@ -8,6 +8,7 @@ from analysis.coverage import Claim
 from analysis.numbers import SCALE_WORDS, NumberToken, bounds, number_tokens, qualifier_kind
 from analysis.page_text import PageText, sentence_at
 
+GENERIC_MEASURE = "(not classified: number found by the generic reader)"  # what a figure counts is not read
 QUALIFIER_BEFORE = re.compile(r"(at least|more than|over|up to|at most|fewer than|less than|about|around|approximately|roughly|nearly|almost)\s+$", re.I)
 # Range markers between two numbers: "2-7", "2–7" (en dash), "two to seven", "from 2 to 7"; "and" only after "between".
 RANGE_AFTER = re.compile(r"^\s*(?:-|\u2013|to)\s*(\d[\d,.]*|\w+)")
@@ -93,7 +94,7 @@ def generic_facts(page: PageText, claims: list[Claim], source: str) -> tuple[lis
                 {
                     "fact_id": fact_id, "value": value, "lower": lower, "upper": upper,
                     "qualifier": qualifier, "kind": kind, "unit": unit,
-                    "measure": "(not classified: number found by the generic reader)", "population": "",
+                    "measure": GENERIC_MEASURE, "population": "",
                     "attributed_to": "NHS Choices page", "sentence": sentence_at(line, tok.start),
                     "line": no, "source": source,
                 }

@@ -54,7 +54,8 @@ def page_dates_statement(page: pd.DataFrame, days_past: int | None, as_of_text: 
         """A date as '19 June 2013', or 'missing'."""
         return "missing" if pd.isna(p[column]) else f"{p[column]:%d %B %Y}"
 
-    text = (f"**Page:** {escape(str(p['topic']))}, last reviewed {when('last_reviewed')}, "
+    name = p["topic"] if isinstance(p["topic"], str) else p["source_file"]
+    text = (f"**Page:** {escape(str(name))}, last reviewed {when('last_reviewed')}, "
             f"next review due {when('next_review_due')}")
     if days_past is not None and days_past > 0:
         text += f": {days_past:,} days before {as_of_text} (the analysis's *as of* date), and no later review is known"

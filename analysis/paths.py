@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,10 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 MANIFEST_PATH = RAW_DIR / "MANIFEST.json"
 DEFAULT_PAGE = RAW_DIR / "nhs-choices-dystonia-2013.txt"
+
+# The numbered story notebooks (00-overview.ipynb, 00a-what-the-page-states.ipynb, ...): the only ones the
+# report publishes and nbval runs; anything else (Untitled.ipynb, a scratch copy) is the user's own.
+STORY_NOTEBOOK = re.compile(r"^\d\d[a-z]?-[\w-]+\.ipynb$")
 
 PAGE_ENV = "DYSTONIA_FACTS_PAGE"
 AS_OF_ENV = "DYSTONIA_FACTS_AS_OF"

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from analysis.paths import (
     PAGE_ENV,
     PROJECT_ROOT,
     REPORTS_DIR,
+    STORY_NOTEBOOK,
     AsOfError,
     parse_as_of,
 )
@@ -67,6 +69,7 @@ from analysis.report_export import (
     published_files_list,
     write_assets,
 )
+from analysis.report_parts import TRAITS_FILE, plan_parts
 from analysis.report_warm import Zygote, kernel_manager_factory, warm_kernels
 
 __all__ = [
@@ -260,12 +263,16 @@ def build_report(
     effective_as_of = _effective_as_of(as_of)
     check_target(out, _is_report(out))
 
-    with locked(out):
+    with locked(out), contextlib.ExitStack() as stack_root:
         recover(out)
         old = _old_manifest(out, stream) if out.is_dir() else {}
         entries: dict[str, Any] = dict(old.get("notebooks", {}))
         recorded: dict[str, str] = dict(old.get("files", {}))
         shared = shared_inputs_digest(page, root, effective_as_of)
+        parts_dir = Path(stack_root.enter_context(tempfile.TemporaryDirectory(prefix="dystonia-facts-parts-")))
+        # the parts that apply to this page, and why (notebooks with sections left out run from parts_dir)
+        plan = plan_parts(page, notebooks, parts_dir, shared, saved_dir=out / CACHE_DIRNAME)
+        notebooks = plan.notebooks
         total = len(notebooks)
         results: dict[str, PageResult] = {}
         pending: list[tuple[Path, str, str]] = []
@@ -310,8 +317,10 @@ def build_report(
             stage = stack.enter_context(staged(out))
             report = _build_into(stage, out, notebooks, pending, results, entries, index_state, ikey,
                                  index_fresh, recorded, page, root, env, effective_as_of, jobs, stream,
-                                 zygote, key_numbers, caveats, index_content)
+                                 zygote, key_numbers, caveats, index_content, plan.index_context())
             if report.ok:
+                if (parts_dir / TRAITS_FILE).is_file():  # the page's traits, so a no-change rebuild reads no page
+                    shutil.copyfile(parts_dir / TRAITS_FILE, stage / CACHE_DIRNAME / TRAITS_FILE)
                 checkpoint("before-swap")
                 swap_in(stage, out)
                 checkpoint("swapped")
@@ -326,7 +335,8 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
                 env: dict[str, str], effective_as_of: str, jobs: int | None, stream: TextIO,
                 zygote: Zygote | None,
                 key_numbers: Sequence[tuple[str, str]], caveats: Sequence[str],
-                index_content: Callable[..., tuple[Sequence[tuple[str, str]], Sequence[str]]] | None) -> ReportResult:
+                index_content: Callable[..., tuple[Sequence[tuple[str, str]], Sequence[str]]] | None,
+                index_extra: dict[str, Any]) -> ReportResult:
     """Write a complete report into the staging folder; return the result (not ok: stage is discarded)."""
     total = len(notebooks)
     cache_dir = stage / CACHE_DIRNAME
@@ -392,6 +402,7 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
         "csvs": csvs,
         "key_numbers": [(str(k), str(v)) for k, v in index_state["key_numbers"]],
         "caveats": [str(c) for c in index_state["caveats"]],
+        **index_extra,
     }
     (stage / "index.html").write_bytes(render_index(context))
     save_manifest(cache_dir / "manifest.json", new_entries, index_state, published_files(stage))
@@ -402,8 +413,8 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
 
 
 def default_notebooks(directory: Path = DEFAULT_NOTEBOOK_DIR) -> list[Path]:
-    """The report's notebooks: directory/*.ipynb in name order."""
-    return sorted(p for p in directory.glob("*.ipynb") if not p.name.startswith("."))
+    """The report's notebooks: the numbered story notebooks of directory, in name order (no Untitled.ipynb)."""
+    return sorted(p for p in directory.glob("*.ipynb") if STORY_NOTEBOOK.match(p.name))
 
 
 def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -451,8 +462,7 @@ def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False
     warm-kernel server extracts the whole page meanwhile and its failure is reported the same way).
     """
     from analysis import template
-    from analysis.errors import PageError
-    from analysis.extract import KEYED_TOPICS, extract_page
+    from analysis.extract import extract_page
     from analysis.page_text import read_page
     from analysis.provenance import verify_checksum
 
@@ -467,11 +477,6 @@ def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False
         dates = [c["date"] for c in template.comments(text)[0].rows]
         row = {"topic": template.page_topic(text)[0], "newest_comment": max(dates) if dates else None,
                "last_reviewed": own.get("last_reviewed"), "media_last_reviewed": media.get("last_reviewed")}
-    topic = row["topic"]
-    if str(topic or "").lower() not in KEYED_TOPICS:
-        raise PageError(shown(page), None, "topic",
-                        f"the page is about {topic!r}, not dystonia: the report's notebooks analyse dystonia's own "
-                        "statements (its tables still come out of `python -m analysis extract`)")
     dates = {what: row[column] for what, column in (("its newest comment", "newest_comment"),
                                                     ("its last review", "last_reviewed"),
                                                     ("its media's last review", "media_last_reviewed"))

@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.extract import extract_page, write_csv
-from analysis.summary import days_past_review, summary_table
+from analysis.page_statements import kinds_text
+from analysis.summary import days_past_review, feedback_rows, summary_table
 from analysis.wording import key_number_text
 
+TAXONOMY_TABLES = ("types", "treatments", "causes", "tests")
 __all__ = ["caveats", "index_content", "key_number_text", "key_numbers"]
 
 
@@ -40,6 +42,22 @@ def caveats(page: pd.DataFrame, as_of: date) -> list[str]:
     return out
 
 
+def page_key_numbers(tables: dict[str, pd.DataFrame], as_of: date) -> list[tuple[str, str]]:
+    """Key numbers of any page: topic, figures by kind, ratings, average (missing stays missing), comments, days overdue."""
+    p = tables["page"].iloc[0]
+    numbers = [("Topic", str(p["topic"] if isinstance(p["topic"], str) else p["source_file"])),
+               ("Figures on the page", kinds_text(tables["facts"]))]
+    rows = {row["key"]: row for row in feedback_rows(tables["page"], tables["ratings"], tables["comments"], as_of)}
+    for key, row in rows.items():
+        text = key_number_text(pd.Series(row))
+        numbers.append((row["statistic"], f"{text} ({row['how']})" if key == "average_rating" and row["origin"] == "derived" else text))
+    if "ratings_count" not in rows:
+        numbers.append(("Ratings of the page", "missing: the saved page shows no ratings block"))
+    if "comments_count" not in rows:
+        numbers.append(("Comments on the page", "missing: the page has no comment section (not zero)"))
+    return numbers
+
+
 def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Extract the report's page into data_dir as CSV and return (key numbers, caveats) for the index."""
     when = date.fromisoformat(as_of)
@@ -47,12 +65,13 @@ def index_content(page_file: Path, data_dir: Path, as_of: str) -> tuple[list[tup
     # Shared outputs carry pseudonyms only: no handle, and no commenter_id (a hash anyone could test a guess against).
     shared = dict(tables, comments=tables["comments"].drop(columns=["author", "commenter_id"]))
     for name, df in shared.items():
+        if name in TAXONOMY_TABLES and df.empty:  # dystonia's own taxonomy: no empty table for another page
+            continue
         write_csv(df, data_dir / f"{name}.csv")
     if (tables["facts"]["fact_id"] == "uk_prevalence").any():
         summary = summary_table(tables, when)
         write_csv(summary, data_dir / "summary.csv")
         numbers = key_numbers(summary)
     else:
-        p = tables["page"].iloc[0]
-        numbers = [("Topic", str(p["topic"])), ("Facts with a number", str(int(tables["facts"]["value"].notna().sum())))]
+        numbers = page_key_numbers(tables, when)
     return numbers, caveats(tables["page"], when)

@@ -89,7 +89,7 @@ def feedback_rows(page: pd.DataFrame, ratings: pd.DataFrame, comments: pd.DataFr
         a = avg.iloc[0]
         rows.append(_row("average_rating", "Average rating", a["value"], None, None, "exact" if a["status"] != "missing" else "missing", "score out of 5", a["status"], a["note"], source))
     if pd.notna(p["comments_stated"]):
-        rows.append(_row("comments_count", "Comments on the page", len(comments), None, None, "exact", "comments", "page", f"the page states {p['comments_stated']}", source))
+        rows.append(_row("comments_count", "Comments on the page", len(comments), None, None, "exact", "comment" if len(comments) == 1 else "comments", "page", f"the page states {p['comments_stated']}", source))
     if (days := days_past_review(page, as_of)) is not None:
         rows.append(_row("days_past_review", f"Days past the saved copy's next-review date, as of {as_of.isoformat()}", days, None, None, "exact", "days",
                          "derived", f"next review due {p['next_review_due']:%Y-%m-%d} on the saved copy; a later review is not known", source))  # fmt: skip

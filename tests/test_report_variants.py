@@ -21,7 +21,7 @@ def without_comments(folder: Path) -> Path:
 
 
 def test_report_for_a_copy_without_comments(tmp_path: Path) -> None:
-    """Every notebook runs for the variant, the index leaves out the comment caveat, and no comment CSV row exists."""
+    """Every notebook runs for the variant, without its comment sections; the index says why and leaves out the comment caveat."""
     out = tmp_path / "report"
     cmd = [sys.executable, "-m", "analysis", "report", "--page", str(without_comments(tmp_path)), "--out", str(out)]
     result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
@@ -29,7 +29,9 @@ def test_report_for_a_copy_without_comments(tmp_path: Path) -> None:
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "unverified personal views" not in index and "lower bound" in index
     assert (out / "data" / "comments.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only
-    assert "No comments to score." in (out / "04-page-feedback.html").read_text(encoding="utf-8")
+    feedback = (out / "04-page-feedback.html").read_text(encoding="utf-8")
+    assert "How the comments read" not in feedback and "the page has no comment section" in feedback
+    assert "because the page has no comment section" in index  # the index says why those sections are left out
     for page in out.glob("*.html"):  # every local link of every page (the overview links the others) resolves
         html = page.read_text(encoding="utf-8")
         targets = {t.split("#")[0] for t in re.findall(r'(?:href|src)="(?![a-z]+:)([^"#]+)', html)} - {""}
