@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import charts, context, epi_context, remission, uk_counts
+from analysis import charts, context, epi_context, remission, theme, uk_counts
 from analysis.load import fact, page_tables
 from analysis.paths import NOTEBOOKS_DIR
 from analysis.reference import PER_100K, load_reference, uk_population_2013
@@ -99,16 +99,22 @@ def test_broader_definition_paragraph_does_not_rest_on_wales() -> None:
     assert "Wales" not in before_wales and "Welsh" not in before_wales
 
 
+def chart_notes(fig) -> str:
+    """A chart's notes: its annotations and the long caption it shows under the chart."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    return " ".join([a.text for a in fig.layout.annotations] + [meta.get(theme.CAPTION_KEY, "")])
+
+
 def test_prevalence_chart_explains_only_drawn_marks(facts) -> None:
     """No open-dot or band legend when no recalled row or range is drawn; the title does not call conversions published."""
     rate = context.page_rate(facts)
     published = context.published_prevalence(rate["per_100k"].iloc[0])
     fig = charts.prevalence_comparison_chart(rate, published)
-    texts = " ".join(a.text for a in fig.layout.annotations)
+    texts = chart_notes(fig)
     assert "open dots" not in texts and "bands without a dot" not in texts
     assert "converted" in fig.layout.title.text
     recalled = published.assign(is_verified=[False] + [True] * (len(published) - 1))
-    assert "open dots" in " ".join(a.text for a in charts.prevalence_comparison_chart(rate, recalled).layout.annotations)
+    assert "open dots" in chart_notes(charts.prevalence_comparison_chart(rate, recalled))
 
 
 # --------------------------------------------------------------------------- types (item 3) and who

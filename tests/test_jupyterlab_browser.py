@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from analysis.paths import STORY_NOTEBOOK
 from tests.browser_support import launch_chromium, needs_chromium, open_page
 from tests.conftest import PROJECT_ROOT
 
@@ -330,7 +330,7 @@ def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> No
         from analysis.report import default_notebooks  # what `make report` publishes
 
         published = [p.name for p in default_notebooks()]
-        assert created[0] not in published and all(re.match(r"\d\d-", n) for n in published), published
+        assert created[0] not in published and all(STORY_NOTEBOOK.match(n) for n in published), published
     finally:
         page.close()
         with contextlib.suppress(OSError):

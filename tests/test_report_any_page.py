@@ -135,7 +135,7 @@ def test_no_empty_chart_and_no_missing_words(reports: dict, name: str) -> None:
     feedback = visible_text((out / "04-page-feedback.html").read_text(encoding="utf-8"))
     assert ("When the comments were written" in feedback) == (name in WITH_COMMENTS)
     assert ("How the comments read (sentiment)" in feedback) == (name in WITH_COMMENTS)
-    titles = [f["layout"]["title"]["text"] for f in figures_of((out / "04-page-feedback.html").read_text(encoding="utf-8"))]
+    titles = [f["layout"]["title"]["text"].replace("<br>", " ") for f in figures_of((out / "04-page-feedback.html").read_text(encoding="utf-8"))]
     assert any("scores the only comment, Commenter A" in t for t in titles) == (name in WITH_COMMENTS), titles
 
 

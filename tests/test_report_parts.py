@@ -63,11 +63,8 @@ def test_page_without_comments_drops_the_comment_sections(tmp_path: Path) -> Non
 
 
 def test_page_without_ratings_or_comments_gets_what_it_states_only(tmp_path: Path) -> None:
-    """No ratings block and no comments: the feedback notebook is left out, naming both reasons (and its old page goes)."""
-    stale = tmp_path / "04-page-feedback.html"
-    stale.write_text("an earlier report's page", encoding="utf-8")
+    """No ratings block and no comments: the feedback notebook is left out, naming both reasons."""
     p = plan(FIXTURES / "no-ratings.txt", tmp_path / "cache")
-    assert not stale.exists()
     assert [nb.stem for nb in p.notebooks] == ["00a-what-the-page-states"]
     feedback = parts(p)["04-page-feedback"]
     assert not feedback.applies
