@@ -7,17 +7,10 @@ import plotly.graph_objects as go
 
 from analysis.compare_table import KIND_COLUMNS
 from analysis.theme import OKABE_ITO, apply_theme, format_number, safe_text, wrap_safe
+from analysis.wording import KIND_NAMES, KIND_PLURALS
 
 MAX_BARS = 40  # beyond this many pages, a bar per page is no longer read at a glance: the charts summarise
 BAR_PX = 36  # room for a page name wrapped onto two lines
-KIND_NAMES = {
-    "exact": "exact", "lower_bound": "lower bound ('at least')", "upper_bound": "upper bound ('up to')",
-    "approximate": "approximation ('about')", "range": "range ('5-10')", "qualitative": "statement without a number",
-}  # fmt: skip
-KIND_PLURALS = {
-    "exact": "exact numbers", "lower_bound": "lower bounds", "upper_bound": "upper bounds",
-    "approximate": "approximations", "range": "ranges", "qualitative": "statements without a number",
-}  # fmt: skip
 KIND_COLOURS = {
     "exact": OKABE_ITO["blue"], "lower_bound": OKABE_ITO["vermillion"], "upper_bound": OKABE_ITO["reddish_purple"],
     "approximate": OKABE_ITO["orange"], "range": OKABE_ITO["bluish_green"], "qualitative": OKABE_ITO["sky_blue"],

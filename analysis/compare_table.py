@@ -12,12 +12,12 @@ from pandera.pandas import Check, Column, DataFrameSchema
 
 from analysis.compare_read import PageRecords
 from analysis.extract import coerce, write_csv
+from analysis.generic_facts import PAGE_STATEMENT
 from analysis.paths import PROJECT_ROOT
 from analysis.schemas import FACTS, KINDS
 
 KIND_COLUMNS = ["exact", "lower_bound", "upper_bound", "approximate", "range", "qualitative"]
 assert sorted(KIND_COLUMNS) == sorted(KINDS), "every kind of figure has its column"
-PAGE_STATEMENT = "NHS Choices page"  # attributed_to of a figure the page states in its own voice
 # A sentence that names who made the estimate: "The Dystonia Society estimates", "according to the ONS",
 # "figures from Public Health England", "estimated by the WHO". A passive "is estimated to" names no one.
 _NOT_A_NAME = r"(?!(?:It|This|That|These|Those|They|We|He|She|There|Doctors?|Experts?|Studies|Research)\b)"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from analysis.coverage import claim_match
 from analysis.errors import PageError
+from analysis.generic_facts import PAGE_STATEMENT
 from analysis.numbers import bounds, parse_number, qualifier_kind
 from analysis.page_text import PageText, sentence_at
 from analysis.template import Extracted
@@ -23,7 +24,7 @@ class FactRule:
     unit: str
     measure: str
     population: str
-    attributed_to: str = "NHS Choices page"
+    attributed_to: str = PAGE_STATEMENT
 
 
 FACT_RULES = [
@@ -96,7 +97,7 @@ def facts(page: PageText, source: str) -> Extracted:
             {
                 "fact_id": fact_id, "value": None, "lower": None, "upper": None, "qualifier": "",
                 "kind": "qualitative", "unit": "", "measure": measure, "population": population,
-                "attributed_to": "NHS Choices page", "sentence": sentence_at(page.line(no), m.start()),
+                "attributed_to": PAGE_STATEMENT, "sentence": sentence_at(page.line(no), m.start()),
                 "line": no, "source": source,
             }
         )  # fmt: skip

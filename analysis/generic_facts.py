@@ -9,6 +9,7 @@ from analysis.numbers import SCALE_WORDS, NumberToken, bounds, number_tokens, qu
 from analysis.page_text import PageText, sentence_at
 
 GENERIC_MEASURE = "(not classified: number found by the generic reader)"  # what a figure counts is not read
+PAGE_STATEMENT = "NHS Choices page"  # attributed_to of a figure the page states in its own voice
 QUALIFIER_BEFORE = re.compile(r"(at least|more than|over|up to|at most|fewer than|less than|about|around|approximately|roughly|nearly|almost)\s+$", re.I)
 # Range markers between two numbers: "2-7", "2–7" (en dash), "two to seven", "from 2 to 7"; "and" only after "between".
 RANGE_AFTER = re.compile(r"^\s*(?:-|\u2013|to)\s*(\d[\d,.]*|\w+)")
@@ -95,7 +96,7 @@ def generic_facts(page: PageText, claims: list[Claim], source: str) -> tuple[lis
                     "fact_id": fact_id, "value": value, "lower": lower, "upper": upper,
                     "qualifier": qualifier, "kind": kind, "unit": unit,
                     "measure": GENERIC_MEASURE, "population": "",
-                    "attributed_to": "NHS Choices page", "sentence": sentence_at(line, tok.start),
+                    "attributed_to": PAGE_STATEMENT, "sentence": sentence_at(line, tok.start),
                     "line": no, "source": source,
                 }
             )  # fmt: skip

@@ -8,13 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import charts
-from analysis.compare_charts import KIND_NAMES, KIND_PLURALS
-from analysis.compare_table import PAGE_STATEMENT
-from analysis.generic_facts import GENERIC_MEASURE
+from analysis.generic_facts import GENERIC_MEASURE, PAGE_STATEMENT
 from analysis.narrative import as_written
 from analysis.schemas import KINDS
 from analysis.summary import days_past_review
 from analysis.theme import PAGE_COLOUR, format_number
+from analysis.wording import KIND_NAMES, KIND_PLURALS
 
 NUMBERED_KINDS = [k for k in KINDS if k != "qualitative"]  # kinds that carry a number
 KIND_LABELS = {k: name.split(" (")[0] for k, name in KIND_NAMES.items()}  # "lower bound", without the example

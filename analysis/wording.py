@@ -8,6 +8,15 @@ from analysis.narrative import readable_number
 from analysis.numbers import qualifier_kind
 
 # What each kind of key number means, said once; the wording of every row ends with it.
+# How a figure's kind is named in prose: singular (with an example) and plural.
+KIND_NAMES = {
+    "exact": "exact", "lower_bound": "lower bound ('at least')", "upper_bound": "upper bound ('up to')",
+    "approximate": "approximation ('about')", "range": "range ('5-10')", "qualitative": "statement without a number",
+}  # fmt: skip
+KIND_PLURALS = {
+    "exact": "exact numbers", "lower_bound": "lower bounds", "upper_bound": "upper bounds",
+    "approximate": "approximations", "range": "ranges", "qualitative": "statements without a number",
+}  # fmt: skip
 KIND_NOTES = {
     "exact": "",
     "lower_bound": "lower bound",
