@@ -35,7 +35,7 @@ venv: $(STAMP)
 
 data: $(PROCESSED)  ## extract the raw page's validated tables into data/processed/
 
-$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py) $(wildcard data/external/*.csv) $(wildcard data/processed/*.csv)
+$(PROCESSED): $(STAMP) $(RAW_PAGE) data/raw/MANIFEST.json $(wildcard analysis/*.py analysis/*/*.py) $(wildcard data/external/*.csv) $(wildcard data/processed/*.csv)
 	$(PY) -m analysis extract "$(RAW_PAGE)" --out data/processed --summary
 	touch $(PROCESSED)
 
@@ -55,7 +55,7 @@ lab: $(STAMP)  ## open the project in JupyterLab (your own notebooks go in explo
 	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_server_config.py $(LAB_ARGS)
 
 bench: $(STAMP)  ## time the report build against the plain nbconvert loop
-	$(PY) -m analysis.bench
+	$(PY) -m analysis.report.bench
 
 # `make compare PAGES="a.txt b.html" COMPARE_OUT=dir AS_OF=YYYY-MM-DD`: one row per page, charts, CSV, HTML.
 # Without PAGES: the raw page, then every page in ../shared/pages and its variants folder.
@@ -66,7 +66,7 @@ compare: $(STAMP)  ## compare many pages (PAGES="...") into COMPARE_OUT, linking
 	$(PY) -m analysis compare $(foreach p,$(PAGES),"$(p)") --out "$(COMPARE_OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
 notebooks: data  ## re-execute the committed notebooks in place (after changing analysis/ or the data)
-	$(PY) -m analysis.execute_notebooks
+	$(PY) -m analysis.report.execute_notebooks
 
 lint: $(STAMP)  ## ruff over the code and the notebooks
 	$(VENV)/bin/ruff check .

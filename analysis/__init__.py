@@ -7,7 +7,7 @@ The public API, for your own notebooks (see explore/starter.ipynb and the README
     analysis.set_as_of("2027-01-31")     # the "as of" date (DYSTONIA_FACTS_AS_OF); analysis.as_of() reads it
     analysis.publish(df)                 # a table as published: no 0,1,2 index, 70,000, "missing" in words
     analysis.apply_theme(fig, title, source)  # any plotly figure in the project's theme
-    analysis.charts.bar_chart(...)       # the project's charts (also analysis.context, analysis.summary)
+    analysis.charts.bar_chart(...)       # the project's charts (also analysis.context, analysis.dystonia.summary)
 
 Names are imported on first use, so `import analysis` stays cheap (no pandas or plotly until needed).
 """
@@ -20,18 +20,18 @@ from typing import Any
 
 # public name -> (module, attribute); attribute None means the module itself
 _EXPORTS: dict[str, tuple[str, str | None]] = {
-    "setup": ("analysis.notebook", "setup"),
-    "load_tables": ("analysis.load", "page_tables"),
-    "fact": ("analysis.load", "fact"),
+    "setup": ("analysis.report.notebook", "setup"),
+    "load_tables": ("analysis.data.load", "page_tables"),
+    "fact": ("analysis.data.load", "fact"),
     "as_of": ("analysis.paths", "as_of"),
-    "publish": ("analysis.tables", "publish"),
-    "apply_theme": ("analysis.theme", "apply_theme"),
-    "format_number": ("analysis.theme", "format_number"),
-    "summary_table": ("analysis.summary", "summary_table"),
-    "charts": ("analysis.charts", None),
-    "context": ("analysis.context", None),
-    "theme": ("analysis.theme", None),
-    "tables": ("analysis.tables", None),
+    "publish": ("analysis.figures.publish", "publish"),
+    "apply_theme": ("analysis.figures.theme", "apply_theme"),
+    "format_number": ("analysis.figures.theme", "format_number"),
+    "summary_table": ("analysis.dystonia.summary", "summary_table"),
+    "charts": ("analysis.figures.charts", None),
+    "context": ("analysis.dystonia.context", None),
+    "theme": ("analysis.figures.theme", None),
+    "tables": ("analysis.figures.publish", None),
     "paths": ("analysis.paths", None),
 }
 

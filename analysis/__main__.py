@@ -10,7 +10,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from analysis.errors import PageError, PageWarning
 from analysis.output_dir import (
     OutputError,
     check_target,
@@ -22,8 +21,9 @@ from analysis.output_dir import (
     staged,
     swap_in,
 )
+from analysis.page.errors import PageError, PageWarning
 from analysis.paths import AS_OF_ENV, DEFAULT_AS_OF, DEFAULT_PAGE, PROCESSED_DIR, AsOfError
-from analysis.report import add_report_parser  # light: pandas and nbconvert load only when needed
+from analysis.report.build import add_report_parser  # light: pandas and nbconvert load only when needed
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
@@ -65,7 +65,7 @@ def _check_same_page(folder: Path, sha256: str, page: Path, replace: bool) -> bo
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract a page's tables and write them as CSV, all or nothing, into a folder that is replaced whole."""
-    from analysis.extract import TABLES, extract_page, write_tables
+    from analysis.data.extract import TABLES, extract_page, write_tables
 
     tables = extract_page(args.page)  # a bad page is refused before anything is written
     summary = _summary(tables, args) if args.summary else None
@@ -96,8 +96,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def _summary(tables: dict, args: argparse.Namespace) -> Any:
     """The summary statistics table of a dystonia page at the run's as-of date."""
+    from analysis.dystonia.summary import summary_table
     from analysis.paths import as_of, parse_as_of
-    from analysis.summary import summary_table
 
     day = parse_as_of(args.as_of, "--as-of (make: AS_OF)") if args.as_of else as_of()
     return summary_table({name: df.copy() for name, df in tables.items()}, day)
@@ -105,14 +105,14 @@ def _summary(tables: dict, args: argparse.Namespace) -> Any:
 
 def _write_summary(summary: Any, folder: Path) -> Path:
     """Write summary.csv into folder."""
-    from analysis.extract import write_csv
+    from analysis.data.extract import write_csv
 
     return write_csv(summary, folder / "summary.csv")
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Write the summary statistics table of a dystonia page (one file, replaced atomically)."""
-    from analysis.load import page_tables
+    from analysis.data.load import page_tables
 
     tables = page_tables(args.page)
     summary = _summary(tables, args)
@@ -130,7 +130,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
     """Write the data dictionary generated from the schemas."""
-    from analysis.data_dictionary import write_dictionary
+    from analysis.data.dictionary import write_dictionary
 
     print(f"wrote {write_dictionary(args.out)}")
     return 0
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(func=cmd_dictionary)
     add_report_parser(sub)
-    from analysis.compare import add_compare_parser  # light: the comparison's modules load only when it runs
+    from analysis.compare.build import add_compare_parser  # light: the comparison's modules load only when it runs
 
     add_compare_parser(sub)
     return parser

@@ -1,10 +1,10 @@
-"""Reader comments and a page taxonomy shared by the comment-extractor tests (analysis.comment_*)."""
+"""Reader comments and a page taxonomy shared by the comment-extractor tests (analysis.comments)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import comment_numbers
+from analysis.comments import numbers as comment_numbers
 
 MORBITZ1 = (
     "My problem started when I was about 2 months pregnant age of 27 year old. My right hand and "

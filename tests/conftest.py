@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.extract import extract_page
+from analysis.data.extract import extract_page
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RAW_PAGE = PROJECT_ROOT / "data" / "raw" / "nhs-choices-dystonia-2013.txt"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.errors import PageError
-from analysis.extract import extract_page
-from analysis.page_text import read_page
-from analysis.provenance import manifest_entry, verify_checksum
+from analysis.data.extract import extract_page
+from analysis.page.errors import PageError
+from analysis.page.provenance import manifest_entry, verify_checksum
+from analysis.page.text import read_page
 from tests.conftest import MANIFEST, PROJECT_ROOT, RAW_PAGE, run_cli, write_page
 
 

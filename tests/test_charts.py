@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from analysis import charts, theme
+from analysis.figures import charts, theme
 
 NaN = math.nan
 SOURCE = "NHS Choices, Dystonia, last reviewed 19/06/2013"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import comment_mentions as cm
-from analysis.feedback import page_body_text
+from analysis.comments import mentions as cm
+from analysis.comments.feedback import page_body_text
 from analysis.paths import DEFAULT_PAGE
 from tests.comment_support import CAUSES, REAL, TAXONOMY, TESTS, TREATMENTS, TYPES, comments_frame, rows
 

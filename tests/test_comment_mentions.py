@@ -1,13 +1,13 @@
-"""Tests for analysis.comment_mentions (mention and uncovered tables) on the real comments and hard cases."""
+"""Tests for analysis.comments.mentions (mention and uncovered tables) on the real comments and hard cases."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import comment_mentions as cm
-from analysis import comment_numbers as cn
-from analysis import comment_people as cp
+from analysis.comments import mentions as cm
+from analysis.comments import numbers as cn
+from analysis.comments import people as cp
 from analysis.paths import DEFAULT_PAGE
 from tests.comment_support import (
     BRUMMY40,
@@ -193,8 +193,8 @@ def test_notebook_table_builders_stay_importable_from_comment_mentions() -> None
 
 def test_uncovered_topics_quote_what_the_page_does_say() -> None:
     """A topic the page touches on (diagnosis) carries the page's sentence; one it never mentions has none."""
-    from analysis.feedback import page_body_text
-    from analysis.load import page_tables
+    from analysis.comments.feedback import page_body_text
+    from analysis.data.load import page_tables
 
     t = page_tables()
     body = page_body_text()

@@ -1,11 +1,11 @@
-"""Tests for analysis.comment_numbers: ages, durations and years, on the real comments and hard cases."""
+"""Tests for analysis.comments.numbers: ages, durations and years, on the real comments and hard cases."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis import comment_numbers as cn
-from analysis import comment_people as cp
+from analysis.comments import numbers as cn
+from analysis.comments import people as cp
 from tests.comment_support import BRUMMY40, MORBITZ1, PAULINE15, REAL, numbers, rows
 
 # ---------------------------------------------------------------------------- the real comments

@@ -1,10 +1,10 @@
-"""Tests for analysis.comment_people: who a comment says is affected, on the real comments and hard cases."""
+"""Tests for analysis.comments.people: who a comment says is affected, on the real comments and hard cases."""
 
 from __future__ import annotations
 
-from analysis import comment_numbers as cn
-from analysis import comment_people as cp
-from analysis import comment_terms as ct
+from analysis.comments import numbers as cn
+from analysis.comments import people as cp
+from analysis.comments import terms as ct
 from tests.comment_support import BRUMMY40, MORBITZ1, PAULINE15, TAXONOMY
 
 # ---------------------------------------------------------------------------- the real comments

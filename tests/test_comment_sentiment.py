@@ -1,4 +1,4 @@
-"""Tests for analysis.comment_sentiment on the page's real comments and on plain cases."""
+"""Tests for analysis.comments.sentiment on the page's real comments and on plain cases."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import comment_sentiment as cs
+from analysis.comments import sentiment as cs
 from analysis.paths import DEFAULT_PAGE
 
 HEADER = re.compile(r"^(?P<author>\S+) said on (?P<date>\d{1,2} [A-Z][a-z]+ \d{4})$")

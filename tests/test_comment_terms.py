@@ -1,10 +1,10 @@
-"""Tests for analysis.comment_terms: page terms, vocabularies, spelling variants and negation."""
+"""Tests for analysis.comments.terms: page terms, vocabularies, spelling variants and negation."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import comment_terms as ct
+from analysis.comments import terms as ct
 from tests.comment_support import CAUSES, TAXONOMY, TREATMENTS, TYPES
 
 

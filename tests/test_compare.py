@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.compare import build_compare, default_pages
-from analysis.compare_read import light_records, reference_records
-from analysis.compare_table import (
+from analysis.compare.build import build_compare, default_pages
+from analysis.compare.read import light_records, reference_records
+from analysis.compare.table import (
     COMPARE,
     COMPARE_CSV,
     DICTIONARY_PATH,
@@ -21,7 +21,7 @@ from analysis.compare_table import (
     dictionary_markdown,
     page_summary,
 )
-from analysis.errors import PageError
+from analysis.page.errors import PageError
 from tests.conftest import FIXTURES, RAW_PAGE, SHARED_PAGES, extract_quietly, needs_shared_pages, run_cli, write_page
 
 AS_OF = "2026-11-25"
@@ -178,7 +178,7 @@ def test_each_page_links_to_its_own_report(tmp_path: Path) -> None:
 
 def test_rebuilds_are_the_same_bytes_and_serial_equals_parallel(tmp_path: Path) -> None:
     pages = [*sorted(FIXTURES.glob("*.txt")), RAW_PAGE]
-    from analysis.compare_synthetic import synthetic_pages
+    from analysis.compare.synthetic import synthetic_pages
 
     pages += synthetic_pages(pages, 60, tmp_path / "pages")  # enough to start worker processes
     outputs = []
@@ -224,7 +224,7 @@ def test_the_data_dictionary_is_generated_from_the_schema() -> None:
 
 
 def test_chart_titles_state_the_finding_and_pages_not_yet_due_are_drawn_apart(tmp_path: Path) -> None:
-    from analysis.compare_charts import NOT_DUE_COLOUR, OVERDUE_COLOUR, overdue_chart, overdue_title
+    from analysis.compare.charts import NOT_DUE_COLOUR, OVERDUE_COLOUR, overdue_chart, overdue_title
 
     assert overdue_title(1, 1, "1 May 2020", "Dystonia", 4177) == "Dystonia is 4,177 days past its next-review date as of 1 May 2020"
     assert overdue_title(0, 1, "1 May 2020", "Dystonia", -1) == "Dystonia is not past its next-review date as of 1 May 2020: 1 day to go"
@@ -258,7 +258,7 @@ def test_a_comparison_renamed_aside_by_a_killed_run_is_put_back(tmp_path: Path) 
     dead = 2**22 + 12345  # above the default pid_max: no such process
     out.rename(tmp_path / f".compare.old-{dead}")  # killed after renaming the old comparison aside...
     (tmp_path / f".compare.tmp-{dead}").mkdir()  # ...with its half-written new one beside it
-    from analysis.compare import _recover
+    from analysis.compare.build import _recover
 
     _recover(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["compare"] and (out / COMPARE_CSV).is_file()
@@ -274,14 +274,14 @@ def test_a_comparison_renamed_aside_by_a_killed_run_is_put_back(tmp_path: Path) 
     ("About 90% of cases are cervical dystonia.", False),
 ])
 def test_a_figure_names_who_estimated_it_only_when_its_sentence_or_attribution_does(sentence: str, named: bool) -> None:
-    from analysis.compare_table import names_source
+    from analysis.compare.table import names_source
 
     assert names_source({"attributed_to": "NHS Choices page", "sentence": sentence}) is named
     assert names_source({"attributed_to": "The Dystonia Society (estimate quoted by the page)", "sentence": sentence})
 
 
 def test_an_unexpected_error_on_one_page_is_its_one_line_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import compare_run
+    from analysis.compare import run as compare_run
 
     real = compare_run.light_records
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from analysis.compare import build_compare
-from analysis.compare_table import COMPARE_CSV
+from analysis.compare.build import build_compare
+from analysis.compare.table import COMPARE_CSV
 from tests import browser_support as browser
 from tests.conftest import FIXTURES, RAW_PAGE, write_page
 

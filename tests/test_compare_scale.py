@@ -1,7 +1,7 @@
 """The comparison scales: 200 generated pages at the 1,000-pages-a-minute rate, cost linear in pages.
 
 The 1,000-page figures (time, peak memory of all processes, 250/500/1,000 linearity) come from
-`python -m analysis.compare_bench` and are recorded in docs/benchmark.md; this in-suite check is
+`python -m analysis.compare.bench` and are recorded in docs/benchmark.md; this in-suite check is
 kept small (a few seconds) so that `make test` stays within its budget.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.compare import build_compare
-from analysis.compare_run import read_pages
-from analysis.compare_synthetic import synthetic_pages, vary_page
-from analysis.compare_table import COMPARE_CSV
+from analysis.compare.build import build_compare
+from analysis.compare.run import read_pages
+from analysis.compare.synthetic import synthetic_pages, vary_page
+from analysis.compare.table import COMPARE_CSV
 from tests.conftest import FIXTURES, RAW_PAGE
 
 PAGES = 200
@@ -69,7 +69,7 @@ def test_throughput_meets_the_thousand_pages_a_minute_target(pages: list[Path], 
 def test_the_benchmark_measures_a_process_tree_and_fits_a_line() -> None:
     import os
 
-    from analysis.compare_bench import Run, _memory_kb, _tree, fixed_and_per_page, linearity, report, target_run
+    from analysis.compare.bench import Run, _memory_kb, _tree, fixed_and_per_page, linearity, report, target_run
 
     rss, pss = _memory_kb(os.getpid())
     assert rss > 10_000 and 0 < pss <= rss and _tree(os.getpid())[0] == os.getpid()

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from analysis.coverage import check_coverage, number_ledger
-from analysis.errors import PageError
-from analysis.extract import extract_page
-from analysis.numbers import number_tokens
-from analysis.page_text import read_page
+from analysis.data.extract import extract_page
+from analysis.page.coverage import check_coverage, number_ledger
+from analysis.page.errors import PageError
+from analysis.page.numbers import number_tokens
+from analysis.page.text import read_page
 from tests.conftest import FIXTURES, RAW_PAGE, digit_groups, extract_quietly, run_cli, write_page
 
-# Written out here, not imported from analysis.numbers, so the ledger is checked against an independent list.
+# Written out here, not imported from analysis.page.numbers, so the ledger is checked against an independent list.
 UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,

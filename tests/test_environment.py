@@ -57,6 +57,6 @@ def test_ruff_clean() -> None:
 
 def test_data_dictionary_is_current() -> None:
     """docs/data-dictionary.md is what the schemas generate (run `make dictionary` to refresh)."""
-    from analysis.data_dictionary import DICTIONARY_PATH, dictionary_markdown
+    from analysis.data.dictionary import DICTIONARY_PATH, dictionary_markdown
 
     assert DICTIONARY_PATH.read_text(encoding="utf-8") == dictionary_markdown()

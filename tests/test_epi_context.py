@@ -7,10 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import charts, context, epi_context, remission, theme, uk_counts
-from analysis.load import fact, page_tables
+from analysis.data.load import fact, page_tables
+from analysis.dystonia import context, epi_context, remission, uk_counts
+from analysis.dystonia.reference import PER_100K, load_reference, uk_population_2013
+from analysis.figures import charts, theme
 from analysis.paths import NOTEBOOKS_DIR
-from analysis.reference import PER_100K, load_reference, uk_population_2013
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +201,7 @@ def test_charity_series_is_dated_by_the_page() -> None:
 
 def test_unknown_citation_details_say_not_seen() -> None:
     """Defazio 2004 has no DOI, volume or pages in the file: shown as 'not seen', never blank."""
-    from analysis.reference import cited
+    from analysis.dystonia.reference import cited
 
     row = cited(load_reference()).set_index("ref_id").loc["defazio-2004-northern-england-late-onset-prevalence"]
     assert row["doi"] == "not seen" and "volume and pages: not seen" in row["source"]

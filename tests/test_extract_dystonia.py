@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import template
+from analysis.page import template
 from tests.conftest import MANIFEST, PROCESSED, RAW_PAGE
 
 

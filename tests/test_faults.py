@@ -20,8 +20,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from analysis import __main__ as cli
-from analysis import output_dir, report
-from analysis.report_cache import CACHE_DIRNAME
+from analysis import output_dir
+from analysis.report import build as report
+from analysis.report.cache import CACHE_DIRNAME
 from tests.conftest import MANIFEST, PROCESSED, PROJECT_ROOT, RAW_PAGE
 from tests.test_report_build import toy_types, write_notebook
 
@@ -44,7 +45,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def is_complete(out: Path) -> bool:
     """True when every published file matches the manifest the same build wrote, and no other file is there."""
     manifest = json.loads((out / CACHE_DIRNAME / "manifest.json").read_text())
-    from analysis.report_cache import published_files
+    from analysis.report.cache import published_files
 
     return published_files(out) == manifest["files"]
 
@@ -308,7 +309,7 @@ def processed_copy(tmp_path: Path) -> Path:
 def test_extract_full_disk_leaves_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     """ENOSPC half-way through a table: one line, and every table exactly as it was."""
-    from analysis import extract
+    from analysis.data import extract
 
     folder = processed_copy(tmp_path)
     before = snapshot(folder)
@@ -426,7 +427,7 @@ def test_make_quotes_its_variables() -> None:
 
 def test_pseudonyms_stay_short() -> None:
     """A..Z, AA, AB, ..., ZZ, AAA: distinct and short for any number of commenters."""
-    from analysis.template import pseudonym_letters
+    from analysis.page.template import pseudonym_letters
 
     names = [pseudonym_letters(i) for i in range(20_000)]
     assert names[:3] == ["A", "B", "C"] and names[25:28] == ["Z", "AA", "AB"] and names[701:703] == ["ZZ", "AAA"]

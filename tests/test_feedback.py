@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.feedback import comment_ages, page_body_text, timeline_events
-from analysis.load import page_tables
+from analysis.comments.feedback import comment_ages, page_body_text, timeline_events
+from analysis.data.load import page_tables
 
 
 @pytest.fixture(scope="module")

@@ -327,7 +327,7 @@ def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> No
         ignored = subprocess.run(["git", "check-ignore", "-q", str(SCRATCH / created[0])], cwd=PROJECT_ROOT,
                                  timeout=30)
         assert ignored.returncode == 0, "explore/ must be git-ignored"
-        from analysis.report import default_notebooks  # what `make report` publishes
+        from analysis.report.build import default_notebooks  # what `make report` publishes
 
         published = [p.name for p in default_notebooks()]
         assert created[0] not in published and all(STORY_NOTEBOOK.match(n) for n in published), published

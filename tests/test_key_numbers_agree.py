@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.load import page_tables
+from analysis.data.load import page_tables
+from analysis.dystonia.summary import summary_table
 from analysis.paths import DEFAULT_AS_OF, DEFAULT_PAGE, NOTEBOOKS_DIR, PROCESSED_DIR, as_of
-from analysis.report_content import index_content
-from analysis.summary import summary_table
+from analysis.report.content import index_content
 
 # Key numbers each notebook states outside the overview's table (a notebook that states one must show its wording).
 STATED_IN = {

@@ -14,7 +14,7 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 ALLOWED_LITERALS = {"0", "1", "-1", "100"}  # indexing and percent; any other number comes from data
-# Written independently of analysis.numbers: the words a figure could be typed as.
+# Written independently of analysis.page.numbers: the words a figure could be typed as.
 NUMBER_WORDS = "|".join(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "half", "dozen"]
 )

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.errors import PageWarning
-from analysis.page_text import read_page
-from analysis.template import commenter_id
+from analysis.page.errors import PageWarning
+from analysis.page.template import commenter_id
+from analysis.page.text import read_page
 from tests.conftest import (
     FIXTURES,
     RAW_PAGE,

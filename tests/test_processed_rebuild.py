@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.errors import PageError
-from analysis.extract import TABLES, extract_page, read_tables, write_tables
+from analysis.data.extract import TABLES, extract_page, read_tables, write_tables
+from analysis.page.errors import PageError
 from tests.conftest import PROCESSED, RAW_PAGE, run_cli
 
 

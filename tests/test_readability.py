@@ -1,4 +1,4 @@
-"""Tests for analysis.readability and its sourced targets file."""
+"""Tests for analysis.comments.readability and its sourced targets file."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import readability as rd
+from analysis.comments import readability as rd
 
 EASY = "The cat sat on the mat. The dog ran to the park. We had fun in the sun."
 HARD = (
@@ -87,9 +87,9 @@ def test_target_statement_cites_sources() -> None:
 
 def test_treatment_bullets_are_sentences_not_one() -> None:
     """Each bullet of the page's treatment list is its own sentence, as is the line introducing it."""
-    from analysis.feedback import page_body_text
+    from analysis.comments.feedback import page_body_text
+    from analysis.comments.readability import line_sentences, readability_scores
     from analysis.paths import DEFAULT_PAGE
-    from analysis.readability import line_sentences, readability_scores
 
     body = page_body_text(DEFAULT_PAGE)
     intro = next(line for line in body.splitlines() if line.endswith("main types of treatment are:"))

@@ -1,4 +1,4 @@
-"""Tests for the literature reference data layer (analysis/reference.py)."""
+"""Tests for the literature reference data layer (analysis/dystonia/reference.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.reference import (
+from analysis.dystonia.reference import (
     ORIGINAL_COLUMNS,
     REFERENCE_PATH,
     REFERENCE_SCHEMA,

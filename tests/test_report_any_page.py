@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.extract import extract_page
-from analysis.page_statements import KIND_LABELS
-from analysis.report import build_report, default_notebooks, page_index_content
-from analysis.report_content import TAXONOMY_TABLES
+from analysis.data.extract import extract_page
+from analysis.figures.page_statements import KIND_LABELS
+from analysis.report.build import build_report, default_notebooks, page_index_content
+from analysis.report.content import TAXONOMY_TABLES
 from tests.conftest import SHARED_PAGES, needs_shared_pages
 
 pytestmark = needs_shared_pages
@@ -180,7 +180,7 @@ def test_ratings_breakdown_and_average_where_shown(reports: dict, name: str) -> 
 
 def test_comparison_links_each_page_to_its_report(reports: dict, tmp_path: Path) -> None:
     """The comparison of the seven pages with the seed page links each page's row to the report built for it."""
-    from analysis.compare import build_compare
+    from analysis.compare.build import build_compare
     from analysis.paths import DEFAULT_PAGE
 
     folder = next(iter(reports.values())).parent

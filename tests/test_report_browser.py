@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis.report import build_report
+from analysis.report.build import build_report
 from tests.browser_support import drawn_figures, launch_chromium, needs_chromium, open_page
 
 pytestmark = needs_chromium

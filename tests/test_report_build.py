@@ -1,4 +1,4 @@
-"""Tests for analysis.report: execution, caching, failures, determinism and size (toy notebooks)."""
+"""Tests for analysis.report.build: execution, caching, failures, determinism and size (toy notebooks)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import report, report_cache
-from analysis.report import ReportResult, build_report
+from analysis.report import build as report
+from analysis.report import cache as report_cache
+from analysis.report.build import ReportResult, build_report
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 CHART_CELL = (

@@ -13,8 +13,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from analysis.report import notebook_title
-from analysis.report_export import export_html, write_assets
+from analysis.report.build import notebook_title
+from analysis.report.export import export_html, write_assets
 from tests.browser_support import launch_chromium, needs_chromium, open_page
 from tests.conftest import PROJECT_ROOT
 

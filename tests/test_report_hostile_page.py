@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from analysis.extract import extract_page
+from analysis.data.extract import extract_page
 from tests.browser_support import (
     LIVE_MARKUP_JS,
     LOCAL_SCHEMES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import report
+from analysis.report import build as report
 from tests.test_report_build import report_files
 
 

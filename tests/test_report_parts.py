@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report_parts
-from analysis.extract import extract_page
-from analysis.report import default_notebooks
-from analysis.report_parts import plan_parts
+from analysis.data.extract import extract_page
+from analysis.report import parts as report_parts
+from analysis.report.build import default_notebooks
+from analysis.report.parts import plan_parts
 from tests.conftest import FIXTURES, RAW_PAGE
 
 NOTEBOOKS = default_notebooks()
@@ -90,7 +90,7 @@ def test_traits_are_cached_with_the_shared_inputs(tmp_path: Path, monkeypatch: p
         """Fail if the page is read again."""
         raise AssertionError("the page was extracted again")
 
-    monkeypatch.setattr("analysis.extract.extract_page", refuse)
+    monkeypatch.setattr("analysis.data.extract.extract_page", refuse)
     assert plan(FIXTURES / "no-comments.txt", tmp_path).parts == first.parts
     with pytest.raises(AssertionError, match="extracted again"):
         plan_parts(FIXTURES / "no-comments.txt", NOTEBOOKS, tmp_path, shared="other inputs")
@@ -137,7 +137,7 @@ def test_feedback_statement_says_what_is_left_out() -> None:
 
 def test_report_for_a_page_without_dates_figures_or_comments(tmp_path: Path) -> None:
     """A written hard case (no review dates, no figures, no comments): its report says so, with no chart and no NaN."""
-    from analysis.report import build_report, page_index_content
+    from analysis.report.build import build_report, page_index_content
     from tests.test_report_any_page import MISSING_WORDS, figures_of, visible_text
 
     out = tmp_path / "report"

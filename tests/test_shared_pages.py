@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from analysis.template import commenter_id
+from analysis.page.template import commenter_id
 from tests.conftest import SHARED_PAGES, digit_groups, extract_quietly, needs_shared_pages, page_lines
 
 pytestmark = needs_shared_pages

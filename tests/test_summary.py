@@ -7,12 +7,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.extract import read_tables, write_csv
-from analysis.load import fact, page_tables
+from analysis.data.extract import read_tables, write_csv
+from analysis.data.load import fact, page_tables
+from analysis.dystonia.reference import uk_population_2013
+from analysis.dystonia.summary import summary_table
 from analysis.paths import PROCESSED_DIR, as_of
-from analysis.reference import uk_population_2013
-from analysis.report_content import key_number_text
-from analysis.summary import summary_table
+from analysis.report.content import key_number_text
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_committed_summary_matches_a_rebuild(tables, tmp_path) -> None:
 
 def test_ratings_statement_never_invents_an_average(tables) -> None:
     """The ratings sentence gives the count and says the average is absent; no ratings block says so."""
-    from analysis.feedback import ratings_statement
+    from analysis.comments.feedback import ratings_statement
 
     text = ratings_statement(tables["ratings"])
     assert "87 ratings" in text and "no average" in text
@@ -102,7 +102,7 @@ def test_ratio_of_two_lower_bounds_is_neither_bound_nor_approximation(summary) -
 
 def test_adult_rate_is_a_difference_of_bounds_over_adults(tables, summary) -> None:
     """Counted adults (70,000 - 8,000) per 100,000 of the UK population minus those aged 0-17: not a bound."""
-    from analysis.reference import population_count
+    from analysis.dystonia.reference import population_count
 
     row = summary.loc["Counted adults per 100,000 UK adults (18 and over)"]
     population, _ = uk_population_2013()
@@ -115,7 +115,7 @@ def test_adult_rate_is_a_difference_of_bounds_over_adults(tables, summary) -> No
 
 def test_every_kind_has_one_wording(summary) -> None:
     """Every row's wording is what key_number_text gives its kind, and names the kind unless exact or missing."""
-    from analysis.wording import KIND_NOTES
+    from analysis.data.wording import KIND_NOTES
 
     for name, row in summary.iterrows():
         assert row["wording"] == key_number_text(row), name

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.tables import publish
+from analysis.figures.publish import publish
 from tests.conftest import PROJECT_ROOT
 
 

@@ -11,7 +11,7 @@ import csv
 import sys
 from pathlib import Path
 
-from analysis.reference import (  # the project is installed in .venv by `make`
+from analysis.dystonia.reference import (  # the project is installed in .venv by `make`
     ORIGINAL_COLUMNS,
     kind_from_verified,
     load_reference,

@@ -1,0 +1,1 @@
+"""Reader comments and page text analysed: terms, people, numbers, sentiment, readability, feedback."""

@@ -1,0 +1,1 @@
+"""The cross-page comparison: read many pages, one table, its charts and HTML page, benchmark."""

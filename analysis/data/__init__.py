@@ -1,0 +1,1 @@
+"""The page's tables: pandera schemas, extraction to CSV, loading, the data dictionary, number wording."""

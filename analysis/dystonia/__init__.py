@@ -1,0 +1,1 @@
+"""Dystonia's own analysis: literature reference, context, remission, UK counts, summary statistics."""

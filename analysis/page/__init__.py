@@ -1,0 +1,1 @@
+"""Reading a saved page: its text, template, provenance, numbers, and the ledger that accounts for them."""

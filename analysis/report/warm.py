@@ -1,0 +1,237 @@
+"""Warm kernels for the report build: one process imports the heavy libraries, each notebook gets a fork of it.
+
+A fresh kernel spends most of its life importing pandas, plotly and the `analysis` package. Here a
+fork server (analysis/report/kernel_zygote.py) does those imports once, while the build checks the page;
+each notebook then runs in a kernel forked from it, which is a new process with a brand-new
+IPython namespace and nothing executed in it, like a fresh kernel that has already imported those
+modules. jupyter_client and nbclient drive it as usual: only the launch step differs (the
+connection file, ports, messages, shutdown and kill are theirs). Where fork is unavailable, or the
+`python3` kernel spec is not this interpreter's ipykernel, kernels start the ordinary way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ZYGOTE = Path(__file__).resolve().parent / "kernel_zygote.py"
+RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+# Third-party modules every notebook imports; the notebooks' own `analysis` modules are added per build.
+HEAVY = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
+         "dateutil.relativedelta", "IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+
+# First-use work of the libraries (not of any notebook): plotly's validators and JSON encoder, pandas' HTML
+# templates, IPython's display formatters. Run once in the fork server with warnings ignored.
+WARM_UP = """
+import pandas as pd
+import plotly.express as px
+import plotly.io as pio
+from IPython.core.formatters import DisplayFormatter
+frame = pd.DataFrame({"kind": ["a", "b"], "n": [1.5, 2.0]})
+figure = px.bar(frame, x="kind", y="n", title="warm-up", error_y="n")
+figure.update_layout(annotations=[{"text": "x", "showarrow": False}])
+pio.to_json(figure)
+DisplayFormatter().format(frame)
+frame.style.format(precision=1).to_html()
+"""
+
+# The page's tables, memoised per process by analysis.data.load: computed once in the fork server (see prewarm).
+PREWARM = ["analysis.data.load", "page_tables", "_tables"]
+
+
+def supported() -> bool:
+    """Warm kernels need fork and Linux's parent-death signal."""
+    return hasattr(os, "fork") and sys.platform.startswith("linux")
+
+
+class _PidProcess:
+    """The part of subprocess.Popen that jupyter_client uses, for a kernel the fork server started."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        """Remember the kernel's pid (also its process group)."""
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """None while the kernel runs (the fork server reaps it when it ends)."""
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:  # the pid was reused by someone else's process
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait until the kernel has ended."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            time.sleep(0.02)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel."""
+        os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        """SIGTERM."""
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """SIGKILL."""
+        self.send_signal(signal.SIGKILL)
+
+
+class Zygote:
+    """The fork server process and the pipe to ask it for kernels."""
+
+    def __init__(self, env: dict[str, str], modules: list[str], warm: list[list[str]] | None = None) -> None:
+        """Start the fork server with the kernels' environment; it imports `modules` in the background."""
+        env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
+        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(modules),
+                                      json.dumps(warm or []), json.dumps(WARM_UP)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
+                                     cwd=str(ZYGOTE.parent.parent))
+        self.lock = threading.Lock()
+        self.ready = False
+        self.failure: str | None = None
+
+    def _read(self) -> dict[str, Any]:
+        """One JSON reply line."""
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the warm-kernel server ended unexpectedly")
+        return json.loads(line)
+
+    def wait_ready(self) -> str | None:
+        """Wait until the server has imported everything; return its one-line page failure, if any."""
+        with self.lock:
+            if not self.ready:
+                self.failure = self._read().get("error")
+                self.ready = True
+            return self.failure
+
+    def call(self, module: str, function: str, args: list[Any], result: Path) -> Any:
+        """Run module.function(*args) in a fork of the server (its imports and memos ready); return its value."""
+        self.wait_ready()
+        with self.lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps({"call": [module, function], "args": args, "result": str(result)}) + "\n")
+            self.proc.stdin.flush()
+            pid = int(self._read()["pid"])
+        child = _PidProcess(pid)
+        while not result.exists():
+            if child.poll() is not None and not result.exists():
+                raise RuntimeError(f"{module}.{function} ended without a result")
+            time.sleep(0.01)
+        answer = json.loads(result.read_text(encoding="utf-8"))
+        result.unlink()
+        if "error" in answer:
+            raise (ValueError if answer.get("type") in ("PageError", "ValueError", "KeyError") else RuntimeError)(
+                answer["error"])
+        return answer["value"]
+
+    def fork(self, argv: list[str], cwd: str, env: dict[str, str], stderr: str | None) -> int:
+        """Ask for a kernel process running ipykernel with argv; return its pid (its process group too)."""
+        self.wait_ready()
+        with self.lock:
+            assert self.proc.stdin is not None
+            request = {"argv": argv, "cwd": cwd, "env": env, "stderr": stderr}
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            return int(self._read()["pid"])
+
+    def close(self) -> None:
+        """Stop the server; it kills every kernel it forked that is still running."""
+        with contextlib.suppress(OSError, ValueError):
+            if self.proc.stdin:
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def _same_interpreter(cmd: list[str]) -> bool:
+    """True when a kernel command is `<this python> -m ipykernel_launcher ...`."""
+    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return False
+    return os.path.realpath(cmd[0]) == os.path.realpath(sys.executable) or cmd[0] in ("python", "python3")
+
+
+def _manager_class() -> type:
+    """AsyncKernelManager whose launch step asks the fork server (imported lazily: it is heavy)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class WarmKernelManager(AsyncKernelManager):
+        """Launch the kernel as a fork of the warm server; everything else is jupyter_client's own."""
+
+        zygote: Zygote | None = None
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            """Fork a warm kernel instead of starting a new interpreter (when it is the same kernel)."""
+            if self.zygote is None or not _same_interpreter(kernel_cmd):
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            stderr = kw.get("stderr")
+            env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
+            cwd = str(kw.get("cwd") or os.getcwd())
+            import asyncio
+
+            zygote = self.zygote
+            pid = await asyncio.get_running_loop().run_in_executor(
+                None, lambda: zygote.fork(kernel_cmd[3:], cwd, env, getattr(stderr, "name", None)))
+            provisioner = self.provisioner
+            assert provisioner is not None
+            provisioner.process = _PidProcess(pid)
+            provisioner.pid = provisioner.pgid = pid
+            provisioner.cwd = cwd
+            self._reconcile_connection_info(provisioner.connection_info)
+
+    return WarmKernelManager
+
+
+@contextlib.contextmanager
+def warm_kernels(env: dict[str, str], modules: list[str]) -> Iterator[Zygote | None]:
+    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported."""
+    if not supported():
+        yield None
+        return
+    warm = [PREWARM] if PREWARM[0] in modules else []
+    zygote = Zygote(env, [*HEAVY, *modules], warm)
+    try:
+        yield zygote
+    finally:
+        zygote.close()
+
+
+def kernel_manager_factory(zygote: Zygote) -> Callable[[], Any]:
+    """A factory of kernel managers that launch through the fork server."""
+    manager_class = _manager_class()
+
+    def factory() -> Any:
+        """A kernel manager for one notebook."""
+        km = manager_class(kernel_name="python3")
+        km.zygote = zygote
+        return km
+
+    return factory
+
