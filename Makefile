@@ -54,8 +54,9 @@ LAB_ARGS ?=
 lab: $(STAMP)  ## open the project in JupyterLab (your own notebooks go in explore/, git-ignored)
 	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_server_config.py $(LAB_ARGS)
 
-bench: $(STAMP)  ## time the report build against the plain nbconvert loop
+bench: $(STAMP)  ## time the report build against the plain nbconvert loop, and the 1,000-page comparison
 	$(PY) -m analysis.report.bench
+	$(PY) -m analysis.compare.bench
 
 # `make compare PAGES="a.txt b.html" COMPARE_OUT=dir AS_OF=YYYY-MM-DD`: one row per page, charts, CSV, HTML.
 # Without PAGES: the raw page, then every page in ../shared/pages and its variants folder.

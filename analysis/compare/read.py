@@ -16,14 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.extract import KEYED_TOPICS, extract_page, page_row
-from analysis.page import dystonia_rules as dystonia
-from analysis.page import template
-from analysis.page.coverage import check_coverage, not_statistic_claims, number_ledger
-from analysis.page.errors import PageError
-from analysis.page.generic_facts import generic_facts
-from analysis.page.provenance import verify_checksum
-from analysis.page.text import read_page
+from analysis.data.extract import extract_page, page_row
+from analysis.page.coverage import check_coverage, number_ledger
+from analysis.page.records import read_template, statements
 
 
 @dataclass(frozen=True)
@@ -39,27 +34,13 @@ def light_records(path: Path | str) -> PageRecords:
     """Read a page with the template readers and check that every number is accounted for."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # missing ratings or dates stay missing in the row; no need to say it per page
-        page = read_page(path)
-        verify_checksum(page)
-        topic, title = template.page_topic(page)
-        reviews = template.review_dates(page)
-        rating = template.ratings(page)
-        comment, stated = template.comments(page)
-    if topic is None and not reviews.rows and not rating.rows and stated is None:
-        raise PageError(page.name, None, "page", "no topic, review date, ratings or comments: not a saved NHS Choices page, or cut short")
-    claims = reviews.claims + rating.claims + comment.claims + not_statistic_claims(page)
-    if (topic or "").lower() in KEYED_TOPICS:
-        fact = dystonia.facts(page, "")
-        share = next(r["sentence"] for r in fact.rows if r["fact_id"] == "cervical_blepharospasm_share")
-        parts = [fact, dystonia.types(page, share), dystonia.treatments(page), dystonia.causes(page), dystonia.diagnostic_tests(page)]
-        facts = fact.rows
-        claims = claims + [c for part in parts for c in part.claims]
-    else:
-        facts, extra = generic_facts(page, claims, "")
-        claims = claims + extra
+        records = read_template(path)
+    rows, claims = statements(records, "")
+    page, facts = records.page, rows["facts"]
     check_coverage(page, number_ledger(page, claims))
-    dates = pd.DataFrame({"date": [c["date"] for c in comment.rows]}, dtype="datetime64[ns]")
-    return PageRecords(page_row(page, topic, title, reviews.rows, dates, stated), rating.rows, facts)
+    dates = pd.DataFrame({"date": [c["date"] for c in records.comment.rows]}, dtype="datetime64[ns]")
+    row = page_row(page, records.topic, records.title, records.reviews.rows, dates, records.stated)
+    return PageRecords(row, records.rating.rows, facts)
 
 
 def reference_records(path: Path | str) -> PageRecords:

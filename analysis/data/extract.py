@@ -10,16 +10,13 @@ import pandera.errors
 from dateutil.relativedelta import relativedelta
 
 from analysis.data.schemas import SCHEMAS
-from analysis.page import dystonia_rules as dystonia
-from analysis.page import template
-from analysis.page.coverage import check_coverage, not_statistic_claims, number_ledger
+from analysis.page.coverage import check_coverage, number_ledger
 from analysis.page.errors import PageError
-from analysis.page.generic_facts import generic_facts
-from analysis.page.provenance import verify_checksum
-from analysis.page.text import PageText, read_page
+from analysis.page.records import read_template, statements
+from analysis.page.text import PageText
 
 TABLES = list(SCHEMAS)
-KEYED_TOPICS = {"dystonia"}  # pages whose own statements have keyed fact rules
+
 
 
 def _frame(name: str, rows: list[dict]) -> pd.DataFrame:
@@ -104,28 +101,12 @@ def extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
 
 def _extract_page(path: Path | str) -> dict[str, pd.DataFrame]:
     """Read one page and return its validated tables, keyed by table name."""
-    page = read_page(path)
-    verify_checksum(page)
-    topic, title = template.page_topic(page)
-    reviews = template.review_dates(page)
-    rating = template.ratings(page)
-    comment, stated = template.comments(page)
-    if topic is None and not reviews.rows and not rating.rows and stated is None:
-        raise PageError(page.name, None, "page", "no topic, review date, ratings or comments: not a saved NHS Choices page, or cut short")
-    claims = reviews.claims + rating.claims + comment.claims + not_statistic_claims(page)
+    records = read_template(path)
+    page, topic, title, reviews, rating, comment, stated = (records.page, records.topic, records.title, records.reviews,
+                                                             records.rating, records.comment, records.stated)
     own = next((r for r in reviews.rows if r["what"] == "page"), {})
-    reviewed = own.get("last_reviewed")
-    source = source_text(topic or page.name, reviewed)
-    rows: dict[str, list[dict]] = {name: [] for name in ("facts", "types", "treatments", "causes", "tests")}
-    if (topic or "").lower() in KEYED_TOPICS:
-        fact = dystonia.facts(page, source)
-        share = next(r["sentence"] for r in fact.rows if r["fact_id"] == "cervical_blepharospasm_share")
-        parts = [fact, dystonia.types(page, share), dystonia.treatments(page), dystonia.causes(page), dystonia.diagnostic_tests(page)]
-        for name, part in zip(rows, parts, strict=True):
-            rows[name], claims = part.rows, claims + part.claims
-    else:
-        rows["facts"], extra = generic_facts(page, claims, source)
-        claims = claims + extra
+    source = source_text(topic or page.name, own.get("last_reviewed"))
+    rows, claims = statements(records, source)
     tables = {name: _frame(name, r) for name, r in rows.items()}
     tables["comments"] = _frame("comments", comment.rows)
     tables["ratings"] = _frame("ratings", rating.rows)

@@ -99,8 +99,8 @@ def page_traits(tables: dict[str, Any]) -> dict[str, tuple[bool, str]]:
     """Decide from a page's extracted tables whether it is the dystonia page, shows ratings, and has comments."""
     import pandas as pd
 
-    from analysis.data.extract import KEYED_TOPICS
     from analysis.figures.theme import format_number
+    from analysis.page.records import KEYED_TOPICS
 
     page, ratings, comments = tables["page"].iloc[0], tables["ratings"], tables["comments"]
     topic = page["topic"] if isinstance(page["topic"], str) else None
