@@ -14,7 +14,7 @@ from analysis.output_dir import (
     OutputError,
     check_target,
     checkpoint,
-    describe_os_error,
+    fault_exit,
     locked,
     recover,
     shown,
@@ -172,15 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     except (PageError, AsOfError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: {describe_os_error(exc)}; nothing was replaced", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted: nothing was replaced", file=sys.stderr)
-        return 130
+    except (OutputError, OSError, KeyboardInterrupt) as exc:
+        return fault_exit(exc, "nothing was replaced")
 
 
 if __name__ == "__main__":

@@ -196,3 +196,13 @@ def private_folder(prefix: str) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fault_exit(exc: OutputError | OSError | KeyboardInterrupt, unchanged: str, stopped: str = "") -> int:
+    """Print one line for a fault of the output or the system, or Ctrl-C, saying what is unchanged; return the exit status."""
+    if isinstance(exc, KeyboardInterrupt):
+        print(f"interrupted: {stopped}{unchanged}", file=sys.stderr)
+        return 130
+    print(f"error: {exc if isinstance(exc, OutputError) else describe_os_error(exc)}"
+          f"{'' if isinstance(exc, OutputError) else '; ' + unchanged}", file=sys.stderr)
+    return 1

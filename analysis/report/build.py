@@ -25,7 +25,7 @@ from analysis.output_dir import (
     OutputError,
     check_target,
     checkpoint,
-    describe_os_error,
+    fault_exit,
     locked,
     private_folder,
     recover,
@@ -515,15 +515,8 @@ def run_report(
     except (FileNotFoundError, ValueError) as exc:  # bad page, as-of date or arguments (PageError is one)
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: {describe_os_error(exc)}; {shown(out)} is unchanged", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: kernels are already stopped
-        print(f"interrupted: the build stopped and {shown(out)} is unchanged", file=sys.stderr)
-        return 130
+    except (OutputError, OSError, KeyboardInterrupt) as exc:  # Ctrl-C or SIGTERM: kernels are already stopped
+        return fault_exit(exc, f"{shown(out)} is unchanged", stopped="the build stopped and ")
     if not result.ok:
         for failure in result.failures:
             print(f"error: {failure.name} failed at {failure.error}", file=sys.stderr)
