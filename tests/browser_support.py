@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,23 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_SCHEMES = ("file://", "data:")
+MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together): it fits a laptop screen
+SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
+# For every plotly figure inside `scope` (a CSS selector, '' for the whole page): its width, the width of the
+# output it sits in, its height, and how far (px) any SVG text reaches outside the figure's box.
+OVERFLOW_JS = """(scope) => [...document.querySelectorAll((scope ? scope + ' ' : '') + '.js-plotly-plot')].map(plot => {
+    const box = plot.getBoundingClientRect();
+    const main = plot.closest('.jp-OutputArea-output') || plot.parentElement;
+    let worst = 0, text = '';
+    plot.querySelectorAll('svg text').forEach(t => {
+        const r = t.getBoundingClientRect();
+        if (!r.width) return;
+        const over = Math.max(r.right - box.right, box.left - r.left, 0);
+        if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
+    });
+    return {width: Math.round(box.width), room: Math.round(main.getBoundingClientRect().width),
+            height: Math.round(box.height), over: Math.round(worst), text};
+})"""
 # What would let a hostile string run: executable scripts naming it, on* attributes, javascript: URLs, <img src=x>.
 LIVE_MARKUP_JS = """() => {
     const all = [...document.querySelectorAll('*')];

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from analysis.paths import STORY_NOTEBOOK
-from tests.browser_support import launch_chromium, needs_chromium, open_page
+from tests.browser_support import MAX_FIGURE_PX, OVERFLOW_JS, SHOTS, launch_chromium, needs_chromium, open_page
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = needs_chromium
@@ -41,22 +41,6 @@ LAB_SETTINGS = {
 CONFIG = PROJECT_ROOT / ".jupyter" / "jupyter_server_config.py"  # what `make lab` starts JupyterLab with
 SCRATCH = PROJECT_ROOT / "explore"
 WIDTHS = (1600, 1100, 800)  # browser window widths (at 800 the file browser leaves a 368 px output area)
-MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together)
-SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
-# For every plotly figure on screen: how far (px) any SVG text reaches outside the figure's box.
-OVERFLOW_JS = """(panel) => [...document.querySelectorAll(panel + ' .js-plotly-plot')].map(plot => {
-    const box = plot.getBoundingClientRect();
-    let worst = 0, text = '';
-    plot.querySelectorAll('svg text').forEach(t => {
-        const r = t.getBoundingClientRect();
-        if (!r.width) return;
-        const over = Math.max(r.right - box.right, box.left - r.left, 0);
-        if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
-    });
-    const room = plot.closest('.jp-OutputArea-output').getBoundingClientRect().width;
-    return {width: Math.round(box.width), room: Math.round(room), height: Math.round(box.height),
-            over: Math.round(worst), text};
-})"""
 # Output DOM that means something went wrong: a stderr stream, a traceback, or a renderer that threw.
 ERROR_OUTPUTS = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'], .jp-OutputArea-output .ansi-red-fg"
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on screen

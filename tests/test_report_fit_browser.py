@@ -6,37 +6,22 @@ what `make report` writes for them; nbval proves those outputs are what a fresh 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+from analysis.paths import STORY_NOTEBOOK
 from analysis.report.build import notebook_title
 from analysis.report.export import export_html, write_assets
-from tests.browser_support import launch_chromium, needs_chromium, open_page
+from tests.browser_support import MAX_FIGURE_PX, OVERFLOW_JS, SHOTS, launch_chromium, needs_chromium, open_page
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = needs_chromium
 
-NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted(p for p in (PROJECT_ROOT / "notebooks").glob("*.ipynb") if STORY_NOTEBOOK.match(p.name))
 WIDTHS = (800, 1100, 1600)
-MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together)
-SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
-OVERFLOW_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
-    const box = plot.getBoundingClientRect();
-    const main = plot.closest('.jp-OutputArea-output') || plot.parentElement;
-    let worst = 0, text = '';
-    plot.querySelectorAll('svg text').forEach(t => {
-        const r = t.getBoundingClientRect();
-        if (!r.width) return;
-        const over = Math.max(r.right - box.right, box.left - r.left, 0);
-        if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
-    });
-    return {width: Math.round(box.width), room: Math.round(main.getBoundingClientRect().width),
-            height: Math.round(box.height), over: Math.round(worst), text};
-})"""
 TABLES_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output table')].map(table => ({
     empty_headers: [...table.querySelectorAll('th')].filter(th => !th.textContent.trim()).length,
     bad_cells: [...table.querySelectorAll('td, th')].map(c => c.textContent.trim())
@@ -85,7 +70,7 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
                 page.wait_for_timeout(600)  # responsive plotly redraws on resize
-                figures = page.evaluate(OVERFLOW_JS)
+                figures = page.evaluate(OVERFLOW_JS, "")
                 charts_seen += len(figures)
                 if SHOTS:
                     page.screenshot(path=str(SHOTS / f"report-{path.stem[:2]}-{width}.png"), full_page=True)

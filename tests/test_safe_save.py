@@ -14,10 +14,11 @@ from typing import Any
 import nbformat
 import pytest
 
+from analysis.paths import STORY_NOTEBOOK
 from tests.conftest import PROJECT_ROOT
 
 CONFIG = PROJECT_ROOT / ".jupyter" / "jupyter_server_config.py"
-NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+NOTEBOOKS = sorted(p for p in (PROJECT_ROOT / "notebooks").glob("*.ipynb") if STORY_NOTEBOOK.match(p.name))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
