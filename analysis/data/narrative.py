@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from html import escape
 
 import pandas as pd
 
-from analysis.figures.theme import format_number
+
+def format_number(value: float) -> str:
+    """Format a number as written, with thousands separators and no spurious decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing"
+    sign = "-" if value < 0 else ""
+    text = format(Decimal(repr(abs(float(value)))).normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{sign}{int(whole):,}" + (f".{frac}" if frac else "")
+
 
 UNIT_SUFFIX = {"percent": "%", "per 100,000": " per 100,000"}
 

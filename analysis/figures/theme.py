@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import math
 import textwrap
-from decimal import Decimal
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.io._base_renderers import ExternalRenderer
+
+from analysis.data.narrative import format_number  # noqa: F401 - the theme's public name for it
 
 TEMPLATE_NAME = "dystonia_facts"
 SOURCES_RENDERER = "dystonia_sources"  # shows a chart's full citations under it (see SourcesBelow)
@@ -98,16 +98,6 @@ def wrap_safe(s: str, width: int) -> str:
     for paragraph in str(s).split("\n"):
         lines.extend(textwrap.wrap(paragraph, width=width) or [""])
     return "<br>".join(safe_text(line) for line in lines)
-
-
-def format_number(value: float) -> str:
-    """Format a number as written, with thousands separators and no spurious decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "missing"
-    sign = "-" if value < 0 else ""
-    text = format(Decimal(repr(abs(float(value)))).normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"{sign}{int(whole):,}" + (f".{frac}" if frac else "")
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
