@@ -186,8 +186,15 @@ class PublishedTable:
             styler.set_caption(html.escape(self.caption))
         return styler
 
+    def _none_found(self) -> str:
+        """What an empty table says instead of a header with no rows."""
+        columns = ", ".join(_header(c) for c in self.cells.columns)
+        return f"None found{f' ({self.caption})' if self.caption else ''}: no rows of {columns}."
+
     def to_html(self) -> str:
-        """The table as HTML (a <style> block and a <table>)."""
+        """The table as HTML (a <style> block and a <table>); a table without rows says so in words."""
+        if self.cells.empty:
+            return f'<p class="dfx-empty">{html.escape(self._none_found())}</p>'
         text = self.styler.to_html()
         for number, column in enumerate(self.cells.columns):  # header alignment follows the column
             kind = "dfx-num" if column in self.numeric else "dfx-text"
@@ -201,6 +208,8 @@ class PublishedTable:
 
     def to_string(self) -> str:
         """The table as aligned plain text (same formatting, no markup)."""
+        if self.cells.empty:
+            return self._none_found()
         plain = self.cells.map(_plain)
         plain.columns = [_header(c) for c in self.cells.columns]
         return plain.to_string(index=False)
