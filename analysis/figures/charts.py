@@ -394,7 +394,8 @@ def _day(date: pd.Timestamp) -> str:
 
 def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                    caption: str | None = None) -> go.Figure:
-    """Comments on a date axis against the page's dates (reviewed, review due, captured)."""
+    """Comments on a date axis against the page's dates (reviewed, review due, captured); the title compares the comments
+    with the first page date given (the last review), not with a date derived from the comments themselves."""
     require_columns(events, EVENT_COLUMNS, "timeline_chart")
     unknown = sorted(set(events["kind"]) - set(EVENT_KINDS))
     if unknown:
@@ -435,11 +436,11 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
     comments = dated[dated["kind"] == "comment"]
     default_title = f"{len(comments)} comments shown against the page's dates"
     if not comments.empty and not page.empty:
-        first = page.iloc[0]
+        first = page.sort_index().iloc[0]  # in the order given: the page's own date before derived ones
         before = int((comments["date"] < first["date"]).sum())
         verb = "predates" if before == 1 else "predate"
-        default_title = (f"{before} of {len(comments)} comments {verb} the page's earliest "
-                         f"date shown: {cell_text(first['label'])} ({_day(first['date'])})")
+        default_title = (f"{before} of {len(comments)} comments {verb} the page's date "
+                         f"'{cell_text(first['label'])}' ({_day(first['date'])})")
     default_caption = ("Diamonds and dotted lines: dates printed on or recorded for the page; "
                        "circles: comments, by the date shown beside each. Comments are personal "
                        "views, not checked.")
