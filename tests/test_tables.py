@@ -83,13 +83,13 @@ def test_deterministic_and_plain_text(frame: pd.DataFrame) -> None:
     assert text.splitlines()[0].split()[0] == "figure"
 
 
-def test_a_table_without_rows_says_none_found_in_words() -> None:
+def test_a_table_without_rows_says_nothing_found_in_words() -> None:
     """An empty table is a sentence naming its columns (escaped), not a header row over nothing."""
     table = publish(pd.DataFrame(columns=["comment_id", "value"]), caption="Numbers <in> comments")
     html = table.to_html()
-    assert "<table" not in html and "None found" in html and "comment id, value" in html
+    assert "<table" not in html and "Nothing found" in html and "comment id, value" in html
     assert "&lt;in&gt;" in html and "<in>" not in html
-    assert repr(table).startswith("None found (Numbers <in> comments)")
+    assert repr(table).startswith("Nothing found (Numbers <in> comments)")
     assert "<table" in publish(pd.DataFrame({"a": [1]})).to_html()
 
 

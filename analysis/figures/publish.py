@@ -189,7 +189,7 @@ class PublishedTable:
     def _none_found(self) -> str:
         """What an empty table says instead of a header with no rows."""
         columns = ", ".join(_header(c) for c in self.cells.columns)
-        return f"None found{f' ({self.caption})' if self.caption else ''}: no rows of {columns}."
+        return f"Nothing found{f' ({self.caption})' if self.caption else ''}: no rows of {columns}."
 
     def to_html(self) -> str:
         """The table as HTML (a <style> block and a <table>); a table without rows says so in words."""
