@@ -179,24 +179,6 @@ def staged(target: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def private_folder(prefix: str) -> Iterator[Path]:
-    """A new folder of this process's own in the system's temporary folder, removed afterwards (not beside a target)."""
-    base = Path(tempfile.gettempdir())
-    for attempt in range(100):
-        folder = base / f"{prefix}-{os.getpid()}-{attempt}"
-        try:
-            folder.mkdir(mode=0o700)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"no free temporary folder {base / prefix}-{os.getpid()}-*")
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
 
 def fault_exit(exc: OutputError | OSError | KeyboardInterrupt, unchanged: str, stopped: str = "") -> int:
     """Print one line for a fault of the output or the system, or Ctrl-C, saying what is unchanged; return the exit status."""

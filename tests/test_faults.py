@@ -218,9 +218,13 @@ def test_read_only_target(setup: dict, tmp_path: Path, monkeypatch: pytest.Monke
     """A target on a read-only file system (simulated: root ignores permissions) fails in one line."""
     out = fresh_copy(setup, tmp_path)
 
-    def read_only(prefix: str = "", dir: str | None = None) -> str:  # noqa: A002 - tempfile's own name
-        """Refuse like a read-only mount."""
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
+    writable_mkdtemp = output_dir.tempfile.mkdtemp
+
+    def read_only(suffix: str | None = None, prefix: str | None = None, dir: str | None = None) -> str:  # noqa: A002 - tempfile's own name
+        """Refuse like a read-only mount, for folders on the target's file system only (the system's temp stays writable)."""
+        if dir is not None and Path(dir) == out.parent:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), dir)
+        return writable_mkdtemp(suffix, prefix, dir)
 
     monkeypatch.setattr(output_dir.tempfile, "mkdtemp", read_only)
     assert _report_main(setup, out, "--force") == 1

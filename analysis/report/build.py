@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from analysis.output_dir import (
     checkpoint,
     fault_exit,
     locked,
-    private_folder,
     recover,
     shown,
     staged,
@@ -269,7 +269,7 @@ def build_report(
         entries: dict[str, Any] = dict(old.get("notebooks", {}))
         recorded: dict[str, str] = dict(old.get("files", {}))
         shared = shared_inputs_digest(page, root, effective_as_of)
-        parts_dir = stack_root.enter_context(private_folder("dystonia-facts-parts"))
+        parts_dir = Path(stack_root.enter_context(tempfile.TemporaryDirectory(prefix="dystonia-facts-parts-")))
         # the parts that apply to this page, and why (notebooks with sections left out run from parts_dir)
         plan = plan_parts(page, notebooks, parts_dir, shared, saved_dir=out / CACHE_DIRNAME)
         notebooks = plan.notebooks

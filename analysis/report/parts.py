@@ -138,17 +138,21 @@ def feedback_statement(tables: dict[str, Any]) -> str:
     return text
 
 
+def _saved_traits(folder: Path | None, shared: str) -> dict[str, tuple[bool, str]] | None:
+    """The traits a build saved in folder for the same shared inputs, or None."""
+    try:
+        saved = json.loads((folder / TRAITS_FILE).read_text(encoding="utf-8")) if folder else {}
+        if saved.get("shared") == shared:
+            return {k: (bool(v[0]), str(v[1])) for k, v in saved["traits"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
+
+
 def _traits(page: Path, work_dir: Path, shared: str, saved_dir: Path | None) -> dict[str, tuple[bool, str]]:
     """The page's traits, from the previous build's cache when the shared inputs are unchanged (no pandas import)."""
-    for folder in (saved_dir, work_dir):
-        try:
-            saved = json.loads((folder / TRAITS_FILE).read_text(encoding="utf-8")) if folder else {}
-            if saved.get("shared") == shared:
-                traits = {k: (bool(v[0]), str(v[1])) for k, v in saved["traits"].items()}
-                break
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    else:
+    traits = _saved_traits(saved_dir, shared) or _saved_traits(work_dir, shared)
+    if traits is None:
         from analysis.data.extract import extract_page
 
         traits = page_traits(extract_page(page))  # a PageError (a ValueError) is the CLI's one-line error, exit 2
