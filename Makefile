@@ -21,13 +21,19 @@ help:  ## list the make targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 # uv (from PyPI, pinned in requirements.lock) installs the same locked versions in parallel, several
-# times faster than pip; if it cannot be installed or fails, pip does the install as before.
+# times faster than pip; if it cannot be installed or fails, pip does the install as before. uv compiles the
+# bytecode as pip does (without it every process recompiles pandas and plotly: 1.8 s instead of 0.5 s to import).
+# jsonschema (read by nbformat and the JupyterLab server) imports rfc3987-syntax when it is installed, which
+# compiles about 38 Lark grammars at import: 1.3 s in every process that reads a notebook. No schema here uses
+# the iri formats it checks (python-jsonschema/jsonschema#1428), so it and lark are removed after the install.
+SLOW_OPTIONAL := rfc3987-syntax lark
 $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	if $(PY) -m pip install --quiet --constraint requirements.lock uv \
-	    && $(VENV)/bin/uv pip install --quiet --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
+	    && $(VENV)/bin/uv pip install --quiet --compile-bytecode --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
 	then echo "installed with uv"; \
 	else $(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'; fi
+	$(PY) -m pip uninstall --quiet --yes $(SLOW_OPTIONAL)
 	mkdir -p $(VENV)/share/jupyter/lab/settings && cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 

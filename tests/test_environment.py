@@ -60,3 +60,18 @@ def test_data_dictionary_is_current() -> None:
     from analysis.data.dictionary import DICTIONARY_PATH, dictionary_markdown
 
     assert DICTIONARY_PATH.read_text(encoding="utf-8") == dictionary_markdown()
+
+
+def test_reading_a_notebook_skips_the_slow_iri_checker() -> None:
+    """`make venv` removes rfc3987-syntax: jsonschema would compile its Lark grammars in every notebook reader (1.3 s)."""
+    probe = "import sys, nbformat, jsonschema; print(sorted({'rfc3987_syntax', 'lark'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_installed_packages_carry_bytecode() -> None:
+    """The install compiles bytecode (uv does not by default), so no process recompiles pandas from source."""
+    import pandas
+
+    package = Path(pandas.__file__).parent
+    assert list((package / "__pycache__").glob("__init__.cpython-*.pyc")), package
