@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,8 @@ LOCAL_SCHEMES = ("file://", "data:")
 MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together): it fits a laptop screen
 SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
 # For every plotly figure inside `scope` (a CSS selector, '' for the whole page): its width, the width of the
-# output it sits in, its height, and how far (px) any SVG text reaches outside the figure's box.
+# output it sits in, the width its SVG was last drawn at, its height, and how far (px) any SVG text reaches outside
+# the figure's box.
 OVERFLOW_JS = """(scope) => [...document.querySelectorAll((scope ? scope + ' ' : '') + '.js-plotly-plot')].map(plot => {
     const box = plot.getBoundingClientRect();
     const main = plot.closest('.jp-OutputArea-output') || plot.parentElement;
@@ -30,7 +32,9 @@ OVERFLOW_JS = """(scope) => [...document.querySelectorAll((scope ? scope + ' ' :
         const over = Math.max(r.right - box.right, box.left - r.left, 0);
         if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
     });
+    const svg = plot.querySelector('svg.main-svg');
     return {width: Math.round(box.width), room: Math.round(main.getBoundingClientRect().width),
+            svg: svg ? Math.round(svg.getBoundingClientRect().width) : 0,
             height: Math.round(box.height), over: Math.round(worst), text};
 })"""
 # What would let a hostile string run: executable scripts naming it, on* attributes, javascript: URLs, <img src=x>.
@@ -71,6 +75,24 @@ def open_page(browser: Any, target: Path | str, wait_until: str = "load") -> tup
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(target.as_uri() if isinstance(target, Path) else target, wait_until=wait_until)
     return page, requests, errors
+
+
+def settled_figures(page: Any, scope: str = "", timeout_ms: int = 10_000) -> list[dict[str, Any]]:
+    """OVERFLOW_JS once every figure has been redrawn at its output's width and two looks agree (no fixed sleep).
+
+    After a resize the figure's box follows the CSS at once, while plotly redraws its SVG a little later; a
+    figure counts as settled when its SVG is as wide as its box and its output, unchanged 100 ms apart. At the
+    deadline the last measurement is returned as it is, so the caller's assertions report what did not settle.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    last: list[dict[str, Any]] | None = None
+    while True:
+        page.wait_for_timeout(100)
+        figures = page.evaluate(OVERFLOW_JS, scope)
+        drawn = all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
+        if (drawn and figures == last) or time.monotonic() > deadline:
+            return figures
+        last = figures
 
 
 def drawn_figures(page: Any) -> int:
