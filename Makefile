@@ -49,10 +49,11 @@ report: data  ## tables, then every notebook re-run (only if its inputs changed)
 	$(PY) -m analysis report --page "$(PAGE)" --out "$(OUT)" $(if $(AS_OF),--as-of "$(AS_OF)")
 
 # Test files run in parallel on every core (pytest-xdist, --dist loadfile); a file's tests stay on one worker, so the
-# reports and servers its fixtures build are shared by its tests. TEST_JOBS=0 runs them in one process.
+# reports and servers its fixtures build are shared by its tests. The slowest files start first (SLOW_FIRST in
+# tests/conftest.py; --no-loadscope-reorder keeps that order). TEST_JOBS=0 runs them in one process.
 TEST_JOBS ?= auto
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
-	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile)
+	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder)
 
 # `make lab LAB_ARGS="--ip=0.0.0.0 --port=8890"` passes flags to JupyterLab. The project config detects root
 # (--allow-root) and a missing display (no browser; the URL with its token is printed), and starts in explore/.

@@ -21,6 +21,28 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pages"
 SHARED_PAGES = Path(__file__).resolve().parents[2] / "shared" / "pages"
 LINE_COLUMNS = {"line", "header_line", "text_line_start", "text_line_end"}
 
+# Test files that take longest (a JupyterLab server, real report builds, browsers), in the order they start.
+# `make test` runs whole files on every core (pytest-xdist --dist loadfile, in collection order): a worker takes
+# the next file when it is done with one, so the long ones go first and the workers finish together.
+SLOW_FIRST = (
+    "tests/test_jupyterlab_browser.py",
+    "tests/test_report_hostile_page.py",
+    "tests/test_faults.py",
+    "tests/test_report_fit_browser.py",
+    "tests/test_report_any_page.py",
+    "tests/test_bad_input.py",
+    "tests/test_report_kernels.py",
+    "tests/test_report_build.py",
+    "tests/test_report_browser.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slowest test files come first; the rest keep their order."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+
+
 needs_shared_pages = pytest.mark.skipif(
     not (SHARED_PAGES / "README.md").is_file(),
     reason=f"the shared real pages {SHARED_PAGES} are not present (they live beside the project in the build workspace)",

@@ -75,3 +75,10 @@ def test_installed_packages_carry_bytecode() -> None:
 
     package = Path(pandas.__file__).parent
     assert list((package / "__pycache__").glob("__init__.cpython-*.pyc")), package
+
+
+def test_slow_first_names_existing_test_files() -> None:
+    """Every file tests/conftest.py schedules first exists (a renamed file would silently lose its place)."""
+    from tests.conftest import SLOW_FIRST
+
+    assert [name for name in SLOW_FIRST if not (ROOT / name).is_file()] == []

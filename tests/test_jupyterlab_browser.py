@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from analysis.paths import STORY_NOTEBOOK
-from tests.browser_support import MAX_FIGURE_PX, OVERFLOW_JS, SHOTS, launch_chromium, needs_chromium, open_page
+from tests.browser_support import MAX_FIGURE_PX, SHOTS, launch_chromium, needs_chromium, open_page, settled_figures
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = needs_chromium
@@ -170,6 +170,48 @@ def browser(lab: Lab) -> Iterator[Any]:
         yield chromium
 
 
+@dataclass(frozen=True)
+class Shown:
+    """One browser tab on JupyterLab, loaded once for the module, with every request and console error it made."""
+
+    page: Any
+    requests: list[str]
+    errors: list[str]
+
+
+@pytest.fixture(scope="module")
+def lab_tab(lab: Lab, browser: Any) -> Iterator[Shown]:
+    """JupyterLab loaded once (a fresh workspace); each test opens its notebook in it, as a user would."""
+    page, requests, errors = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
+    try:
+        page.wait_for_function("() => !!window.jupyterapp", timeout=RENDER_TIMEOUT)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
+        yield Shown(page, requests, errors)
+    finally:
+        page.close()
+
+
+def open_notebook(tab: Shown, name: str) -> list[str]:
+    """Close every open document and open notebooks/NAME, as double-clicking it does; return its new errors."""
+    del tab.errors[:]
+    tab.page.evaluate("async (path) => { const app = window.jupyterapp;"
+                      " await app.commands.execute('application:close-all');"
+                      " await app.commands.execute('docmanager:open', {path}); }", f"notebooks/{name}")
+    return tab.errors
+
+
+def close_notebook(tab: Shown, lab: Lab, name: str) -> None:
+    """Close the notebook without a save prompt, then stop the kernel JupyterLab started for it."""
+    with contextlib.suppress(Exception):
+        tab.page.evaluate("async () => { const app = window.jupyterapp; const w = app.shell.currentWidget;"
+                          " if (w && w.context) { w.context.model.dirty = false; }"
+                          " await app.commands.execute('application:close-all'); }")
+    with contextlib.suppress(OSError):
+        for session in api(lab, "/api/sessions"):
+            if session["path"] == f"notebooks/{name}":
+                api(lab, f"/api/sessions/{session['id']}", method="DELETE")
+
+
 def test_notebooks_are_committed() -> None:
     """The committed notebooks are there, and at least some of them carry plotly charts."""
     assert NOTEBOOKS, NOTEBOOK_DIR
@@ -180,8 +222,7 @@ def assert_charts_fit(page: Any, name: str) -> None:
     """At each window width, every chart follows the output width and keeps all its text inside its box."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(1000)  # JupyterLab relays out, then the plotly renderer resizes each figure
-        figures = page.evaluate(OVERFLOW_JS, PANEL)
+        figures = settled_figures(page, PANEL)  # JupyterLab relays out, then the plotly renderer redraws each figure
         for index, figure in enumerate(page.locator(f"{PANEL} .js-plotly-plot").all() if SHOTS else []):
             figure.scroll_into_view_if_needed()
             figure.screenshot(path=str(SHOTS / f"lab-{name[:2]}-{index}-{width}.png"))
@@ -190,53 +231,29 @@ def assert_charts_fit(page: Any, name: str) -> None:
         assert all(f["height"] <= MAX_FIGURE_PX for f in figures), (name, width, figures)
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_renders_in_jupyterlab(lab: Lab, browser: Any, name: str) -> None:
-    """JupyterLab draws every committed plotly output of the notebook, and no output shows an error."""
+def assert_renders(page: Any, lab: Lab, name: str, requests: list[str], errors: list[str]) -> None:
+    """JupyterLab draws every committed plotly output of the notebook, no output shows an error, charts fit."""
     outputs = notebook_outputs(name)
     expected = sum(PLOTLY_MIME in o.get("data", {}) for o in outputs)
     assert all(o.get("output_type") != "error" for o in outputs), name
-    url = f"{lab.url}/lab/tree/notebooks/{name}?reset&token={lab.token}"  # reset: only this notebook is open
-    page, requests, errors = open_page(browser, url, wait_until="domcontentloaded")
-    try:
-        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
-        assert page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").inner_text() == name
-        page.wait_for_function(
-            "([drawn, charts, areas, shown]) => document.querySelectorAll(drawn).length === charts"
-            " && document.querySelectorAll(areas).length === shown",
-            arg=[DRAWN, expected, f"{PANEL} .jp-OutputArea-child", shown_outputs(name)], timeout=RENDER_TIMEOUT)
-        page.wait_for_timeout(500)  # let a late renderer error show up
-        assert page.locator(DRAWN).count() == expected
-        if any(name.startswith(n) for n in WITH_CHARTS):
-            assert expected > 0, f"{name} should carry plotly charts"
-        bad = page.locator(ERROR_OUTPUTS).all_inner_texts()
-        assert bad == [], (name, bad)
-        assert errors == [], (name, errors)
-        remote = [u for u in requests if not u.startswith((lab.url, "data:", f"blob:{lab.url}"))]
-        assert remote == [], remote
-        assert "official Jupyter news" not in page.locator("body").inner_text()  # overrides.json: fetchNews off
-        if expected:
-            assert_charts_fit(page, name)
-    finally:
-        page.close()
-        with contextlib.suppress(OSError):  # stop the kernel JupyterLab started for this notebook
-            for session in api(lab, "/api/sessions"):
-                if session["path"] == f"notebooks/{name}":
-                    api(lab, f"/api/sessions/{session['id']}", method="DELETE")
-
-
-def test_opening_left_notebooks_untouched(lab: Lab) -> None:
-    """After every notebook was opened (and rendered), the files on disk are byte for byte the same, with no new files."""
-    time.sleep(1)
-    for name, data in lab.before.items():
-        assert (NOTEBOOK_DIR / name).read_bytes() == data, f"{name} was modified on disk"
-    # JupyterLab keeps a checkpoint of each opened notebook in .ipynb_checkpoints/, which git ignores.
-    assert sorted(set(os.listdir(NOTEBOOK_DIR)) - {".ipynb_checkpoints"}) == lab.listing
-    assert ".ipynb_checkpoints/" in (PROJECT_ROOT / ".gitignore").read_text()
-    assert not (PROJECT_ROOT / ".virtual_documents").exists()
-    for model in api(lab, "/api/contents/notebooks")["content"]:
-        if model["name"] in lab.before:
-            assert model["size"] == len(lab.before[model["name"]]), model["name"]
+    page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
+    assert page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").inner_text() == name
+    page.wait_for_function(
+        "([drawn, charts, areas, shown]) => document.querySelectorAll(drawn).length === charts"
+        " && document.querySelectorAll(areas).length === shown",
+        arg=[DRAWN, expected, f"{PANEL} .jp-OutputArea-child", shown_outputs(name)], timeout=RENDER_TIMEOUT)
+    page.wait_for_timeout(500)  # let a late renderer error show up
+    assert page.locator(DRAWN).count() == expected
+    if any(name.startswith(n) for n in WITH_CHARTS):
+        assert expected > 0, f"{name} should carry plotly charts"
+    bad = page.locator(ERROR_OUTPUTS).all_inner_texts()
+    assert bad == [], (name, bad)
+    assert errors == [], (name, errors)
+    remote = [u for u in requests if not u.startswith((lab.url, "data:", f"blob:{lab.url}"))]
+    assert remote == [], remote
+    assert "official Jupyter news" not in page.locator("body").inner_text()  # overrides.json: fetchNews off
+    if expected:
+        assert_charts_fit(page, name)
 
 
 def git_status(path: Path) -> str:
@@ -255,15 +272,17 @@ def wait_for_kernel(page: Any) -> None:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_run_all_and_save_keeps_git_clean(lab: Lab, browser: Any, name: str) -> None:
-    """Open, Run All, Save (Ctrl+S): the committed notebook is byte for byte the same and git sees no change."""
+def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown, name: str) -> None:
+    """Opened in JupyterLab, the notebook shows every committed output (charts drawn, fitting, no errors); then
+    Run All and Save (Ctrl+S) leave the committed file byte for byte the same, and git sees no change."""
     path = NOTEBOOK_DIR / name
     before = path.read_bytes()
     git_before = git_status(path)
-    url = f"{lab.url}/lab/tree/notebooks/{name}?reset&token={lab.token}"
-    page, _, errors = open_page(browser, url, wait_until="domcontentloaded")
+    page = lab_tab.page
+    errors = open_notebook(lab_tab, name)  # only this notebook is open
     try:
-        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
+        assert_renders(page, lab, name, lab_tab.requests, errors)
+        assert path.read_bytes() == before, f"{name}: opening it changed the file"
         wait_for_kernel(page)
         # The command's promise resolves once every cell has run (or raises if one fails).
         ran = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -284,11 +303,21 @@ def test_run_all_and_save_keeps_git_clean(lab: Lab, browser: Any, name: str) -> 
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 (SHOTS / f"saved-{name}").write_bytes(path.read_bytes())
             path.write_bytes(before)
-        page.close()
-        with contextlib.suppress(OSError):
-            for session in api(lab, "/api/sessions"):
-                if session["path"] == f"notebooks/{name}":
-                    api(lab, f"/api/sessions/{session['id']}", method="DELETE")
+        close_notebook(lab_tab, lab, name)
+
+
+def test_opening_left_notebooks_untouched(lab: Lab) -> None:
+    """After every notebook was opened, rendered, run and saved, the files on disk are byte for byte the same, with no new files."""
+    time.sleep(1)
+    for name, data in lab.before.items():
+        assert (NOTEBOOK_DIR / name).read_bytes() == data, f"{name} was modified on disk"
+    # JupyterLab keeps a checkpoint of each opened notebook in .ipynb_checkpoints/, which git ignores.
+    assert sorted(set(os.listdir(NOTEBOOK_DIR)) - {".ipynb_checkpoints"}) == lab.listing
+    assert ".ipynb_checkpoints/" in (PROJECT_ROOT / ".gitignore").read_text()
+    assert not (PROJECT_ROOT / ".virtual_documents").exists()
+    for model in api(lab, "/api/contents/notebooks")["content"]:
+        if model["name"] in lab.before:
+            assert model["size"] == len(lab.before[model["name"]]), model["name"]
 
 
 def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> None:
