@@ -61,8 +61,9 @@ LAB_ARGS ?=
 lab: $(STAMP)  ## open the project in JupyterLab (your own notebooks go in explore/, git-ignored)
 	$(VENV)/bin/jupyter lab --config=.jupyter/jupyter_server_config.py $(LAB_ARGS)
 
-bench: $(STAMP)  ## time the report build against the plain nbconvert loop, and the 1,000-page comparison
+bench: $(STAMP)  ## time the report build against the plain nbconvert loop, a fresh clone's set-up and tests, the comparison
 	$(PY) -m analysis.report.bench
+	$(PY) -m analysis.report.bench_setup
 	$(PY) -m analysis.compare.bench
 
 # `make compare PAGES="a.txt b.html" COMPARE_OUT=dir AS_OF=YYYY-MM-DD`: one row per page, charts, CSV, HTML.
