@@ -205,17 +205,25 @@ def same_bytes(a: Path, b: Path) -> tuple[bool, int]:
     return files_a == files_b, len(files_a)
 
 
+ROUNDS = 2  # (a) and the plain loop, one after the other, this many times: a ratio per round, shared-machine noise shows
+
+
 def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: str | None) -> str:
     """Run all measurements and return the markdown report."""
-    full, full_s = _build(page, out, notebooks, jobs, as_of, force=True)
-    for _attempt in range(2):  # a second try if inputs were edited while (a) ran
-        noop, noop_s = _build(page, out, notebooks, jobs, as_of)
-        if not noop.ran:
-            break
     plain_dir = Path(tempfile.mkdtemp(prefix="dystonia-plain-"))
     fresh_dir = Path(tempfile.mkdtemp(prefix="dystonia-fresh-")) / "reports"
     try:
-        plain_s = plain_loop(page, notebooks, plain_dir, as_of)
+        fulls, plains = [], []
+        for _round in range(ROUNDS):  # side by side: each full build next to a plain loop
+            full, seconds = _build(page, out, notebooks, jobs, as_of, force=True)
+            fulls.append(seconds)
+            shutil.rmtree(plain_dir, ignore_errors=True)
+            plains.append(plain_loop(page, notebooks, plain_dir, as_of))
+        full_s, plain_s = statistics.median(fulls), statistics.median(plains)
+        for _attempt in range(2):  # a second try if inputs were edited while (a) ran
+            noop, noop_s = _build(page, out, notebooks, jobs, as_of)
+            if not noop.ran:
+                break
         _, fresh_s = _build(page, fresh_dir, notebooks, jobs, as_of, force=True, kernels="fresh")
         identical, compared = same_bytes(out, fresh_dir)
         edit_s, edit_ran, edit_cached = one_module_edit(page, notebooks, jobs, as_of)
@@ -227,12 +235,13 @@ def run(page: Path, notebooks: list[Path], out: Path, jobs: int | None, as_of: s
     finally:
         shutil.rmtree(plain_dir, ignore_errors=True)
         shutil.rmtree(fresh_dir.parent, ignore_errors=True)
+    rounds = "; ".join(f"{a:.2f} s / {b:.2f} s = {a / b:.2f}x" for a, b in zip(fulls, plains, strict=True))
     rows = [
         ("measurement", "report (`python -m analysis report`)",
          "plain `jupyter nbconvert --to html --execute` loop", "report / plain"),
         ("---", "---", "---", "---"),
-        (f"(a) full build, {len(notebooks)} notebooks (--force, warm kernels, jobs={jobs or os.cpu_count()})",
-         f"{full_s:.2f} s", f"{plain_s:.2f} s", _share(full_s, plain_s)),
+        (f"(a) full build, {len(notebooks)} notebooks (--force, warm kernels, jobs={jobs or os.cpu_count()}),"
+         f" median of {ROUNDS} rounds ({rounds})", f"{full_s:.2f} s", f"{plain_s:.2f} s", _share(full_s, plain_s)),
         ("(b) full build with a fresh kernel per notebook (--kernels fresh)",
          f"{fresh_s:.2f} s; bytes {'identical' if identical else 'DIFFERENT'} to (a) ({compared} files)",
          f"{plain_s:.2f} s", _share(fresh_s, plain_s)),
