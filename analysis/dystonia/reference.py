@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -184,8 +185,15 @@ def _error_message(path: Path, text: pd.DataFrame, err: SchemaError) -> str:
 
 
 def load_reference(path: Path | None = None) -> pd.DataFrame:
-    """Read and validate the reference CSV, raising ReferenceDataError on any problem."""
+    """Read and validate the reference CSV, raising ReferenceDataError on any problem (a fresh copy per call)."""
     path = Path(path) if path is not None else REFERENCE_PATH
+    stat = path.stat()
+    return _validated_reference(path, stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _validated_reference(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The validated reference table of one version of the file (a notebook asks for it a dozen times)."""
     raw = pd.read_csv(path, dtype={c: str for c in _TEXT_COLUMNS})
     try:
         return REFERENCE_SCHEMA.validate(raw)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from scipy.stats import binomtest
 
 from analysis.dystonia.reference import cited, load_reference
 
@@ -40,6 +39,8 @@ def counts(row: pd.Series) -> tuple[int, int] | None:
 
 def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
     """95% Wilson score interval for a proportion, in percent (scipy, not by hand)."""
+    from scipy.stats import binomtest  # here, not at the top: scipy.stats takes ~0.6 s to import, only this needs it
+
     ci = binomtest(successes, trials).proportion_ci(confidence_level=0.95, method="wilson")
     return ci.low * PERCENT, ci.high * PERCENT
 
