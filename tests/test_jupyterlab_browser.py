@@ -256,6 +256,21 @@ def assert_renders(page: Any, lab: Lab, name: str, requests: list[str], errors: 
         assert_charts_fit(page, name)
 
 
+# True once every plotly output of the notebook on screen also carries the PNG the plotly renderer adds to the model.
+PNG_IN_MODEL_JS = """(mime) => {
+    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+    let charts = 0, pngs = 0;
+    for (let i = 0; i < cells.length; i++) {
+        const outputs = cells.get(i).outputs;
+        for (let j = 0; outputs && j < outputs.length; j++) {
+            const data = outputs.get(j).data;
+            if (data[mime]) { charts++; pngs += data['image/png'] ? 1 : 0; }
+        }
+    }
+    return pngs === charts;
+}"""
+
+
 def git_status(path: Path) -> str:
     """`git status --porcelain` for one file ("" when it matches the last commit)."""
     result = subprocess.run(["git", "status", "--porcelain", "--", str(path)], cwd=PROJECT_ROOT,
@@ -288,7 +303,8 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         ran = page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-all-cells')")
         assert ran is not False, f"{name}: Run All reported a failure"
         wait_for_kernel(page)
-        page.wait_for_timeout(1000)  # let the plotly renderer draw (it adds its PNG to the model)
+        # The plotly renderer draws each new figure and adds its PNG to the model: saving must drop it again.
+        page.wait_for_function(PNG_IN_MODEL_JS, arg=PLOTLY_MIME, timeout=RENDER_TIMEOUT)
         page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
         page.keyboard.press("Control+s")
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
