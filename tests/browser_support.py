@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -123,25 +125,27 @@ def record(page: Any) -> tuple[list[str], list[str]]:
     return requests, errors
 
 
+def open_window(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_page in a popup window of `opener` (a page), sharing its renderer: recorded from before it navigates."""
+    with opener.context.expect_page() as popup:
+        opener.evaluate(OPEN_WINDOW_JS)
+    page = popup.value
+    page.wait_for_load_state("load")  # the empty window has loaded: nothing of it is recorded
+    requests, errors = record(page)
+    page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
 def open_windows(browser: Any, targets: list[Path | str],
                  wait_until: str = "load") -> tuple[Any, list[tuple[Any, list[str], list[str]]]]:
     """open_page for several targets, each in its own window of one new context, all sharing one renderer.
 
-    The first target opens as open_page opens it; each other one in an empty popup window of it, which records from
-    before it navigates to the target. Returns the context (close it when done) and (page, requests, errors) per target.
+    The first target opens as open_page opens it, each other one with open_window from it. Returns the context
+    (close it when done) and (page, requests, errors) per target.
     """
     context = browser.new_context()
     first = open_page(context, targets[0], wait_until)
-    opened = [first]
-    for target in targets[1:]:
-        with context.expect_page() as popup:
-            first[0].evaluate(OPEN_WINDOW_JS)
-        page = popup.value
-        page.wait_for_load_state("load")  # the empty window has loaded: nothing of it is recorded
-        requests, errors = record(page)
-        page.goto(page_url(target), wait_until=wait_until)
-        opened.append((page, requests, errors))
-    return context, opened
+    return context, [first] + [open_window(first[0], target, wait_until) for target in targets[1:]]
 
 
 def settled_figures_of(pages: list[Any], scope: str = "", timeout_ms: int = 10_000) -> list[list[dict[str, Any]]]:
@@ -162,3 +166,49 @@ def settled_figures_of(pages: list[Any], scope: str = "", timeout_ms: int = 10_0
             last[i] = figures
         if all(d is not None for d in done):
             return [d for d in done if d is not None]
+
+
+# The same with playwright's async API, for tests that work on several pages at the same time (their waits overlap).
+def run_in_thread(main: Callable[[], Awaitable[Any]]) -> Any:
+    """asyncio.run(main()) in a thread of its own (a sync playwright may be running its event loop in this one)."""
+    async def run() -> Any:
+        return await main()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+@asynccontextmanager
+async def launch_chromium_async() -> AsyncIterator[Any]:
+    """launch_chromium for playwright's async API."""
+    async_api = pytest.importorskip("playwright.async_api")
+    async with async_api.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def open_page_async(context: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_page for playwright's async API (in a browser or a context)."""
+    page = await context.new_page()
+    requests, errors = record(page)
+    await page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
+async def open_window_async(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_window for playwright's async API."""
+    async with opener.context.expect_page() as popup:
+        await opener.evaluate(OPEN_WINDOW_JS)
+    page = await popup.value
+    await page.wait_for_load_state("load")
+    requests, errors = record(page)
+    await page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
+async def drawn_figures_async(page: Any) -> int:
+    """drawn_figures for playwright's async API."""
+    return await page.locator(".js-plotly-plot:has(svg.main-svg)").count()
