@@ -94,8 +94,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(report: Path) -> Any:
-    """A headless Debian Chromium driven by playwright, showing the report's index: open_window(browser, ...)
+def opener(report: Path) -> Any:
+    """A headless Debian Chromium driven by playwright, showing the report's index: open_window(opener, ...)
     opens a page in a window of its own that shares the index's renderer (plotly.js compiled once for them all)."""
     with launch_chromium() as chromium:
         page, _, _ = open_page(chromium.new_context(), report / "index.html")
@@ -225,9 +225,9 @@ def test_pages_are_inert_and_offline(report: Path) -> None:
     run_in_thread(check_all)
 
 
-def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
+def test_hostile_comments_show_as_text(report: Path, opener: Any) -> None:
     """04-page-feedback quotes each hostile comment as literal, visible text in a table cell."""
-    page, _, errors = open_window(browser, report / "04-page-feedback.html")
+    page, _, errors = open_window(opener, report / "04-page-feedback.html")
     try:
         cells = page.locator("table.dataframe td").all_inner_texts()
         for text in TEXTS:
@@ -243,9 +243,9 @@ def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
         page.close()
 
 
-def test_page_body_markup_shows_as_text(report: Path, browser: Any) -> None:
+def test_page_body_markup_shows_as_text(report: Path, opener: Any) -> None:
     """Markup in the page's own text is quoted literally in 02-types, and nothing of it runs."""
-    page, _, errors = open_window(browser, report / "02-types.html")
+    page, _, errors = open_window(opener, report / "02-types.html")
     try:
         assert BODY_MARKUP in page.locator("blockquote").first.inner_text()
         assert page.evaluate("typeof window.__pwned") == "undefined"
