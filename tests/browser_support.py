@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +100,115 @@ def settled_figures(page: Any, scope: str = "", timeout_ms: int = 10_000) -> lis
 def drawn_figures(page: Any) -> int:
     """Number of plotly figures that actually drew an SVG."""
     return page.locator(".js-plotly-plot:has(svg.main-svg)").count()
+
+
+# Pages opened with browser.new_page() each get a renderer process of their own, which parses and runs the 4.8 MB
+# plotly.min.js afresh (~1.5 s of CPU, more on a busy machine). A popup window opened from a report page shares that
+# page's renderer (same site, same browsing instance), where V8 reuses the compiled script: each further page loads
+# in ~0.5 s. Every popup is a window of its own, so it keeps receiving frames (mouse input, plotly redraws) while
+# another window is worked on; a background tab of one window does not (a mouse move there waits ~1 s for a frame).
+OPEN_WINDOW_JS = "() => { window.open('about:blank', '_blank', 'popup'); }"
+
+
+def page_url(target: Path | str) -> str:
+    """A file (as a file:// URI) or a URL, as open_page navigates to it."""
+    return target.as_uri() if isinstance(target, Path) else target
+
+
+def record(page: Any) -> tuple[list[str], list[str]]:
+    """From now on, record every request URL and every console/page error of `page` (as open_page does)."""
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return requests, errors
+
+
+def open_window(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_page in a popup window of `opener` (a page), sharing its renderer: recorded from before it navigates."""
+    with opener.context.expect_page() as popup:
+        opener.evaluate(OPEN_WINDOW_JS)
+    page = popup.value
+    page.wait_for_load_state("load")  # the empty window has loaded: nothing of it is recorded
+    requests, errors = record(page)
+    page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
+def open_windows(browser: Any, targets: list[Path | str],
+                 wait_until: str = "load") -> tuple[Any, list[tuple[Any, list[str], list[str]]]]:
+    """open_page for several targets, each in its own window of one new context, all sharing one renderer.
+
+    The first target opens as open_page opens it, each other one with open_window from it. Returns the context
+    (close it when done) and (page, requests, errors) per target.
+    """
+    context = browser.new_context()
+    first = open_page(context, targets[0], wait_until)
+    return context, [first] + [open_window(first[0], target, wait_until) for target in targets[1:]]
+
+
+def settled_figures_of(pages: list[Any], scope: str = "", timeout_ms: int = 10_000) -> list[list[dict[str, Any]]]:
+    """settled_figures for several pages at once (each must settle, as there), polled together: one wait for all."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    last: list[list[dict[str, Any]] | None] = [None] * len(pages)
+    done: list[list[dict[str, Any]] | None] = [None] * len(pages)
+    while True:
+        pages[0].wait_for_timeout(100)
+        late = time.monotonic() > deadline
+        for i, page in enumerate(pages):
+            if done[i] is not None:
+                continue
+            figures = page.evaluate(OVERFLOW_JS, scope)
+            drawn = all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
+            if (drawn and figures == last[i]) or late:
+                done[i] = figures
+            last[i] = figures
+        if all(d is not None for d in done):
+            return [d for d in done if d is not None]
+
+
+# The same with playwright's async API, for tests that work on several pages at the same time (their waits overlap).
+def run_in_thread(main: Callable[[], Awaitable[Any]]) -> Any:
+    """asyncio.run(main()) in a thread of its own (a sync playwright may be running its event loop in this one)."""
+    async def run() -> Any:
+        return await main()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+@asynccontextmanager
+async def launch_chromium_async() -> AsyncIterator[Any]:
+    """launch_chromium for playwright's async API."""
+    async_api = pytest.importorskip("playwright.async_api")
+    async with async_api.async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def open_page_async(context: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_page for playwright's async API (in a browser or a context)."""
+    page = await context.new_page()
+    requests, errors = record(page)
+    await page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
+async def open_window_async(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """open_window for playwright's async API."""
+    async with opener.context.expect_page() as popup:
+        await opener.evaluate(OPEN_WINDOW_JS)
+    page = await popup.value
+    await page.wait_for_load_state("load")
+    requests, errors = record(page)
+    await page.goto(page_url(target), wait_until=wait_until)
+    return page, requests, errors
+
+
+async def drawn_figures_async(page: Any) -> int:
+    """drawn_figures for playwright's async API."""
+    return await page.locator(".js-plotly-plot:has(svg.main-svg)").count()

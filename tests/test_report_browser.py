@@ -11,7 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.report.build import build_report
-from tests.browser_support import drawn_figures, launch_chromium, needs_chromium, open_page
+from tests.browser_support import drawn_figures, launch_chromium, needs_chromium, open_page, open_window
 
 pytestmark = needs_chromium
 HOSTILE = [
@@ -82,17 +82,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Any:
-    """A headless Debian Chromium driven by playwright."""
+def opener(built: dict[str, Any]) -> Any:
+    """A headless Debian Chromium driven by playwright, showing the toy report's index: open_window(opener, ...)
+    opens a page in a window of its own that shares the index's renderer (plotly.js compiled once for them all)."""
     with launch_chromium() as chromium:
-        yield chromium
+        page, _, _ = open_page(chromium.new_context(), built["out"] / "index.html")
+        yield page
 
 
-def test_pages_render_offline(built: dict[str, Any], browser: Any) -> None:
+def test_pages_render_offline(built: dict[str, Any], opener: Any) -> None:
     """Every page loads only file:// resources, logs no errors and draws every figure."""
     out: Path = built["out"]
     for name, expected in built["figures"].items():
-        page, requests, errors = open_page(browser, out / f"{name}.html")
+        page, requests, errors = open_window(opener, out / f"{name}.html")
         try:
             page.wait_for_function(
                 f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {expected}",
@@ -106,10 +108,10 @@ def test_pages_render_offline(built: dict[str, Any], browser: Any) -> None:
             page.close()
 
 
-def test_index_links_resolve(built: dict[str, Any], browser: Any) -> None:
+def test_index_links_resolve(built: dict[str, Any], opener: Any) -> None:
     """All links on the index (pages, CSVs) and back-links on pages point at existing files."""
     out: Path = built["out"]
-    page, requests, errors = open_page(browser, out / "index.html")
+    page, requests, errors = open_window(opener, out / "index.html")
     try:
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         assert errors == [] and all(u.startswith("file://") for u in requests)
@@ -122,10 +124,10 @@ def test_index_links_resolve(built: dict[str, Any], browser: Any) -> None:
         assert Path(unquote(urlparse(href).path)).is_file(), href
 
 
-def test_hostile_strings_are_inert_and_visible(built: dict[str, Any], browser: Any) -> None:
+def test_hostile_strings_are_inert_and_visible(built: dict[str, Any], opener: Any) -> None:
     """Escaped hostile strings show up as text in table, markdown, chart and hover; nothing runs."""
     out: Path = built["out"]
-    page, requests, errors = open_page(browser, out / "01-xss.html")
+    page, requests, errors = open_window(opener, out / "01-xss.html")
     try:
         page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=10_000)
         page.evaluate("""() => {
@@ -150,9 +152,9 @@ def test_hostile_strings_are_inert_and_visible(built: dict[str, Any], browser: A
         page.close()
 
 
-def test_index_escapes_key_numbers_and_caveats(built: dict[str, Any], browser: Any) -> None:
+def test_index_escapes_key_numbers_and_caveats(built: dict[str, Any], opener: Any) -> None:
     """Key numbers and caveats are autoescaped on the index page."""
-    page, _, errors = open_page(browser, built["out"] / "index.html")
+    page, _, errors = open_window(opener, built["out"] / "index.html")
     try:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert page.locator("#key-numbers").inner_text().count("window.__pwned") == 2

@@ -15,7 +15,14 @@ import pytest
 from analysis.paths import STORY_NOTEBOOK
 from analysis.report.build import notebook_title
 from analysis.report.export import export_html, write_assets
-from tests.browser_support import MAX_FIGURE_PX, OVERFLOW_JS, SHOTS, launch_chromium, needs_chromium, open_page
+from tests.browser_support import (
+    MAX_FIGURE_PX,
+    SHOTS,
+    launch_chromium,
+    needs_chromium,
+    open_windows,
+    settled_figures_of,
+)
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = needs_chromium
@@ -58,19 +65,21 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
     a header text in every cell, no NaN/None, no 0,1,2 index, and text left-aligned."""
     assert pages
     tables_seen = charts_seen = 0
-    for path in pages:
-        page, _, errors = open_page(browser, path)
-        try:
+    context, opened = open_windows(browser, pages)  # every page at once, each in its own window
+    try:
+        for path, (page, _, _) in zip(pages, opened, strict=True):
             page.wait_for_load_state("load")
             tables = page.evaluate(TABLES_JS)
             tables_seen += len(tables)
             for table in tables:
                 assert table == {"empty_headers": 0, "bad_cells": [], "index_column": False, "text_right": 0}, \
                     (path.name, table)
-            for width in WIDTHS:
+        for width in WIDTHS:
+            for page, _, _ in opened:
                 page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_timeout(600)  # responsive plotly redraws on resize
-                figures = page.evaluate(OVERFLOW_JS, "")
+            # responsive plotly redraws on resize: wait until every figure of every page has been redrawn
+            for path, (page, _, _), figures in zip(pages, opened, settled_figures_of([p for p, _, _ in opened]),
+                                                  strict=True):
                 charts_seen += len(figures)
                 if SHOTS:
                     page.screenshot(path=str(SHOTS / f"report-{path.stem[:2]}-{width}.png"), full_page=True)
@@ -78,7 +87,8 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
                     assert figure["over"] <= 1, (path.name, width, figure)
                     assert abs(figure["width"] - figure["room"]) <= 2, (path.name, width, figure)
                     assert figure["height"] <= MAX_FIGURE_PX, (path.name, width, figure)
+        for path, (_, _, errors) in zip(pages, opened, strict=True):
             assert errors == [], (path.name, errors)
-        finally:
-            page.close()
+    finally:
+        context.close()
     assert tables_seen >= len(pages) and charts_seen > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import html
 import json
@@ -18,10 +19,15 @@ from tests.browser_support import (
     LIVE_MARKUP_JS,
     LOCAL_SCHEMES,
     NO_LIVE_MARKUP,
-    drawn_figures,
+    drawn_figures_async,
     launch_chromium,
+    launch_chromium_async,
     needs_chromium,
     open_page,
+    open_page_async,
+    open_window,
+    open_window_async,
+    run_in_thread,
 )
 from tests.conftest import PROJECT_ROOT, RAW_PAGE
 
@@ -88,10 +94,12 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Any:
-    """A headless Debian Chromium driven by playwright."""
+def opener(report: Path) -> Any:
+    """A headless Debian Chromium driven by playwright, showing the report's index: open_window(opener, ...)
+    opens a page in a window of its own that shares the index's renderer (plotly.js compiled once for them all)."""
     with launch_chromium() as chromium:
-        yield chromium
+        page, _, _ = open_page(chromium.new_context(), report / "index.html")
+        yield page
 
 
 def notebook_figures(stem: str) -> int:
@@ -161,53 +169,67 @@ MOUSEOVER_ALL_JS = """() => {
 }"""
 
 
-def hover_everywhere(page: Any) -> list[int]:
+async def hover_everywhere(page: Any) -> list[int]:
     """Hover over every chart (mouse moves over a grid, then every point) and every other element; return labels per chart."""
-    page.set_viewport_size({"width": 1280, "height": 1200})  # the tallest chart's plot area fits on screen
-    for area in page.locator(".js-plotly-plot .nsewdrag").all():
-        area.scroll_into_view_if_needed()
-        box = area.bounding_box()
+    await page.set_viewport_size({"width": 1280, "height": 1200})  # the tallest chart's plot area fits on screen
+    for area in await page.locator(".js-plotly-plot .nsewdrag").all():
+        await area.scroll_into_view_if_needed()
+        box = await area.bounding_box()
         assert box is not None
         for fx in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95):
             for fy in (0.1, 0.5, 0.9):
-                page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=2)
-    for cell in page.locator("td").filter(has_text="__pwned").all():
-        cell.hover(timeout=10_000)
-    labels = page.evaluate(HOVER_EVERY_POINT_JS)
-    assert page.evaluate(MOUSEOVER_ALL_JS) > 0
+                await page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"], steps=2)
+    for cell in await page.locator("td").filter(has_text="__pwned").all():
+        await cell.hover(timeout=10_000)
+    labels = await page.evaluate(HOVER_EVERY_POINT_JS)
+    assert await page.evaluate(MOUSEOVER_ALL_JS) > 0
     return labels
 
 
-def test_pages_are_inert_and_offline(report: Path, browser: Any) -> None:
+async def check_inert_and_offline(path: Path, page: Any, requests: list[str], errors: list[str]) -> None:
+    """One page of test_pages_are_inert_and_offline: its charts drawn and hovered, nothing run, nothing fetched."""
+    expected = notebook_figures(path.stem)
+    assert await page.locator(".dfx-plotly-figure").count() == expected, path.name
+    await page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {expected}", timeout=30_000)
+    assert await drawn_figures_async(page) == expected, path.name
+    assert await page.evaluate("typeof window.__pwned") == "undefined", path.name
+    labelled = await hover_everywhere(page)
+    assert len(labelled) == expected and all(labelled), (path.name, labelled)  # every chart hovered
+    await page.wait_for_timeout(200)
+    assert await page.evaluate("typeof window.__pwned") == "undefined", path.name
+    assert await page.evaluate(LIVE_MARKUP_JS) == NO_LIVE_MARKUP, path.name
+    assert errors == [], (path.name, errors)
+    assert requests and all(u.startswith(LOCAL_SCHEMES) for u in requests), (path.name, requests)
+    shown = await page.locator("body").inner_text()
+    for handle in HANDLES:
+        assert handle not in shown and html.escape(handle) not in shown, (path.name, handle)
+
+
+def test_pages_are_inert_and_offline(report: Path) -> None:
     """Every page loads only local files, logs no errors, draws its charts, and nothing hostile runs."""
-    for path in sorted(report.glob("*.html")):
-        page, requests, errors = open_page(browser, path)
-        try:
-            expected = notebook_figures(path.stem)
-            assert page.locator(".dfx-plotly-figure").count() == expected, path.name
-            page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {expected}", timeout=30_000)
-            assert drawn_figures(page) == expected, path.name
-            assert page.evaluate("typeof window.__pwned") == "undefined", path.name
-            labelled = hover_everywhere(page)
-            assert len(labelled) == expected and all(labelled), (path.name, labelled)  # every chart hovered
-            page.wait_for_timeout(200)
-            assert page.evaluate("typeof window.__pwned") == "undefined", path.name
-            assert page.evaluate(LIVE_MARKUP_JS) == NO_LIVE_MARKUP, path.name
-            assert errors == [], (path.name, errors)
-            assert requests and all(u.startswith(LOCAL_SCHEMES) for u in requests), (path.name, requests)
-            shown = page.locator("body").inner_text()
-            for handle in HANDLES:
-                assert handle not in shown and html.escape(handle) not in shown, (path.name, handle)
-        finally:
-            page.close()
+    # The pages are checked at the same time, each in its own window (hovering waits for frames and plotly's
+    # throttle, so one page's waits overlap another's); they share one renderer, which compiles plotly.js once.
+    paths = sorted(report.glob("*.html"), key=lambda p: -notebook_figures(p.stem))  # the longest to hover first
+
+    async def check_all() -> None:
+        async with launch_chromium_async() as chromium:
+            context = await chromium.new_context()
+            first = await open_page_async(context, paths[0])
+            checks = [asyncio.create_task(check_inert_and_offline(paths[0], *first))]
+            for path in paths[1:]:  # opened one after another: each reuses the compiled plotly.js
+                checks.append(asyncio.create_task(check_inert_and_offline(path, *await open_window_async(first[0], path))))
+            await asyncio.gather(*checks)
+            await context.close()
+
+    run_in_thread(check_all)
 
 
-def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
+def test_hostile_comments_show_as_text(report: Path, opener: Any) -> None:
     """04-page-feedback quotes each hostile comment as literal, visible text in a table cell."""
-    page, _, errors = open_page(browser, report / "04-page-feedback.html")
+    page, _, errors = open_window(opener, report / "04-page-feedback.html")
     try:
-        cells = [c.inner_text() for c in page.locator("table.dataframe td").all()]
+        cells = page.locator("table.dataframe td").all_inner_texts()
         for text in TEXTS:
             assert text in cells, text
         shown = page.locator("body").inner_text()
@@ -221,9 +243,9 @@ def test_hostile_comments_show_as_text(report: Path, browser: Any) -> None:
         page.close()
 
 
-def test_page_body_markup_shows_as_text(report: Path, browser: Any) -> None:
+def test_page_body_markup_shows_as_text(report: Path, opener: Any) -> None:
     """Markup in the page's own text is quoted literally in 02-types, and nothing of it runs."""
-    page, _, errors = open_page(browser, report / "02-types.html")
+    page, _, errors = open_window(opener, report / "02-types.html")
     try:
         assert BODY_MARKUP in page.locator("blockquote").first.inner_text()
         assert page.evaluate("typeof window.__pwned") == "undefined"
