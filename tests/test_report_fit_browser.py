@@ -82,7 +82,7 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
                                                   strict=True):
                 charts_seen += len(figures)
                 if SHOTS:
-                    page.screenshot(path=str(SHOTS / f"report-{path.stem[:2]}-{width}.png"), full_page=True)
+                    page.screenshot(path=str(SHOTS / f"report-{path.stem}-{width}.png"), full_page=True)
                 for figure in figures:
                     assert figure["over"] <= 1, (path.name, width, figure)
                     assert abs(figure["width"] - figure["room"]) <= 2, (path.name, width, figure)
