@@ -157,7 +157,14 @@ class Zygote:
             return int(self._read()["pid"])
 
     def close(self) -> None:
-        """Stop the server; it kills every kernel it forked that is still running."""
+        """Stop the server; it kills every kernel it forked that is still running.
+
+        A server still importing (the build failed before it was needed: a refused page, an unwritable
+        target) has forked nothing yet, so it is killed at once rather than waited for.
+        """
+        if not self.ready:
+            with contextlib.suppress(OSError):
+                self.proc.kill()
         with contextlib.suppress(OSError, ValueError):
             if self.proc.stdin:
                 self.proc.stdin.close()
