@@ -50,6 +50,7 @@ from analysis.report.cache import (
     MalformedCache,
     index_key,
     is_fresh,
+    libraries_imported,
     load_manifest,
     notebook_key,
     notebook_modules,
@@ -303,9 +304,12 @@ def build_report(
             zygote = None
             if pending and kernels == "warm":  # it imports while the page is checked
                 modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
+                libraries = libraries_imported([nb for nb, _, _ in pending], root)
                 if index_content is page_index_content:
                     modules += ["analysis.report.content", "analysis.data.load"]
-                zygote = stack.enter_context(warm_kernels(env, modules))
+                    index_libraries = libraries_imported([], ROOT, ["import analysis.report.content"])  # the project's own
+                    libraries = None if libraries is None or index_libraries is None else libraries | index_libraries
+                zygote = stack.enter_context(warm_kernels(env, modules, libraries))
             if check_page is not None and (pending or not index_fresh):
                 # before any kernel starts; with warm kernels the fork server extracts the whole page
                 check_page(page, effective_as_of, zygote is None)

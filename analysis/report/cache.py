@@ -177,6 +177,28 @@ def notebook_modules(notebook: Path, root: Path) -> list[Path]:
     return module_closure(_code_cells(notebook), root)
 
 
+def libraries_imported(notebooks: Iterable[Path], root: Path, code: Iterable[str] = ()) -> set[str] | None:
+    """Top-level names of the packages other than `analysis` that the notebooks' code cells (and `code`) and the
+    `analysis` modules they use import (`import plotly.express` gives "plotly"); None when some of it cannot be parsed."""
+    sources: list[str | bytes] = []
+    for cells in [*(_code_cells(notebook) for notebook in notebooks), list(code)]:
+        sources += cells
+        sources += [path.read_bytes() for path in module_closure(cells, root)]
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):  # e.g. a cell of IPython magics: what it imports is not known
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                found.add(node.module.split(".")[0])
+    found.discard(PACKAGE)
+    return found
+
+
 def notebook_key(notebook: Path, shared: str, root: Path | None = None) -> str:
     """Cache key of one notebook: its bytes, the shared inputs, the modules it imports and the export code."""
     root = root or PROJECT_ROOT

@@ -25,12 +25,18 @@ from typing import Any
 
 ZYGOTE = Path(__file__).resolve().parent / "kernel_zygote.py"
 RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
-# Third-party modules every notebook imports; the notebooks' own `analysis` modules are added per build.
-HEAVY = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
-         "dateutil.relativedelta", "IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+# Heavy third-party modules the report's notebooks import (directly or through `analysis`): each is imported
+# when the build's notebooks import its package (all of them when that cannot be told). The kernel's own
+# modules always are; the notebooks' own `analysis` modules are added per build.
+LIBRARIES = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
+             "dateutil.relativedelta"]
+KERNEL = ["IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+HEAVY = [*LIBRARIES, *KERNEL]
 
 # First-use work of the libraries (not of any notebook): plotly's validators and JSON encoder, pandas' HTML
-# templates, IPython's display formatters. Run once in the fork server with warnings ignored.
+# templates, IPython's display formatters. Run once in the fork server with warnings ignored, when the
+# notebooks use pandas and plotly.
+WARM_UP_NEEDS = {"pandas", "plotly"}
 WARM_UP = """
 import pandas as pd
 import plotly.express as px
@@ -99,11 +105,12 @@ class _PidProcess:
 class Zygote:
     """The fork server process and the pipe to ask it for kernels."""
 
-    def __init__(self, env: dict[str, str], modules: list[str], warm: list[list[str]] | None = None) -> None:
-        """Start the fork server with the kernels' environment; it imports `modules` in the background."""
+    def __init__(self, env: dict[str, str], modules: list[str], warm_up: bool = True,
+                 warm: list[list[str]] | None = None) -> None:
+        """Start the fork server with the kernels' environment; it imports `modules` (and runs WARM_UP) in the background."""
         env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
         self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(modules),
-                                      json.dumps(warm or []), json.dumps(WARM_UP)],
+                                      json.dumps(warm or []), json.dumps(WARM_UP if warm_up else "")],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
                                      cwd=str(ZYGOTE.parent.parent))
         self.lock = threading.Lock()
@@ -216,14 +223,25 @@ def _manager_class() -> type:
     return WarmKernelManager
 
 
+def preloads(modules: list[str], libraries: set[str] | None) -> tuple[list[str], bool]:
+    """What the fork server imports (the libraries among LIBRARIES whose package is in `libraries`, every one
+    when it is None; the kernel's modules; `modules`) and whether it runs WARM_UP."""
+    chosen = LIBRARIES if libraries is None else [m for m in LIBRARIES if m.split(".")[0] in libraries]
+    return [*chosen, *KERNEL, *modules], libraries is None or libraries >= WARM_UP_NEEDS
+
+
 @contextlib.contextmanager
-def warm_kernels(env: dict[str, str], modules: list[str]) -> Iterator[Zygote | None]:
-    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported."""
+def warm_kernels(env: dict[str, str], modules: list[str], libraries: set[str] | None = None) -> Iterator[Zygote | None]:
+    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported.
+
+    modules: the `analysis` modules the notebooks use; libraries: the top-level packages their code imports
+    (None: not known, every heavy library is imported).
+    """
     if not supported():
         yield None
         return
     warm = [PREWARM] if PREWARM[0] in modules else []
-    zygote = Zygote(env, [*HEAVY, *modules], warm)
+    zygote = Zygote(env, *preloads(modules, libraries), warm=warm)
     try:
         yield zygote
     finally:
