@@ -307,8 +307,7 @@ def build_report(
                 libraries = libraries_imported([nb for nb, _, _ in pending], root)
                 if index_content is page_index_content:
                     modules += ["analysis.report.content", "analysis.data.load"]
-                    index_libraries = libraries_imported([], ROOT, ["import analysis.report.content"])  # the project's own
-                    libraries = None if libraries is None or index_libraries is None else libraries | index_libraries
+                    libraries |= libraries_imported([], ROOT, ["import analysis.report.content"])  # the project's own
                 zygote = stack.enter_context(warm_kernels(env, modules, libraries))
             if check_page is not None and (pending or not index_fresh):
                 # before any kernel starts; with warm kernels the fork server extracts the whole page

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -177,24 +178,21 @@ def notebook_modules(notebook: Path, root: Path) -> list[Path]:
     return module_closure(_code_cells(notebook), root)
 
 
-def libraries_imported(notebooks: Iterable[Path], root: Path, code: Iterable[str] = ()) -> set[str] | None:
+# `import a.b, c` and `from a.b import c` at the start of a line (indented too): read with a regular expression,
+# not ast, because it runs before the fork server starts. A name it misreads only changes what is preloaded.
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)|from[ \t]+(\w[\w.]*)[ \t]+import\b)",
+                          re.MULTILINE)
+
+
+def libraries_imported(notebooks: Iterable[Path], root: Path, code: Iterable[str] = ()) -> set[str]:
     """Top-level names of the packages other than `analysis` that the notebooks' code cells (and `code`) and the
-    `analysis` modules they use import (`import plotly.express` gives "plotly"); None when some of it cannot be parsed."""
-    sources: list[str | bytes] = []
-    for cells in [*(_code_cells(notebook) for notebook in notebooks), list(code)]:
-        sources += cells
-        sources += [path.read_bytes() for path in module_closure(cells, root)]
+    `analysis` modules they use import (`import plotly.express` gives "plotly")."""
+    cells = [cell for notebook in notebooks for cell in _code_cells(notebook)] + list(code)
+    texts = cells + [path.read_text(encoding="utf-8", errors="replace") for path in module_closure(cells, root)]
     found: set[str] = set()
-    for source in sources:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):  # e.g. a cell of IPython magics: what it imports is not known
-            return None
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                found |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                found.add(node.module.split(".")[0])
+    for text in texts:
+        for names, module in _IMPORT_LINE.findall(text):
+            found |= {name.strip().split(".")[0] for name in names.split(",")} if names else {module.split(".")[0]}
     found.discard(PACKAGE)
     return found
 

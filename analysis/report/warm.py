@@ -26,7 +26,7 @@ from typing import Any
 ZYGOTE = Path(__file__).resolve().parent / "kernel_zygote.py"
 RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 # Heavy third-party modules the report's notebooks import (directly or through `analysis`): each is imported
-# when the build's notebooks import its package (all of them when that cannot be told). The kernel's own
+# when the build's notebooks import its package (all of them when that is not known). The kernel's own
 # modules always are; the notebooks' own `analysis` modules are added per build.
 LIBRARIES = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
              "dateutil.relativedelta"]
