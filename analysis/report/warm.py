@@ -110,17 +110,27 @@ class _PidProcess:
 class Zygote:
     """The fork server process and the pipe to ask it for kernels."""
 
-    def __init__(self, env: dict[str, str], modules: list[str], warm_up: bool = True,
-                 warm: list[list[str]] | None = None) -> None:
-        """Start the fork server with the kernels' environment; it imports `modules` (and runs WARM_UP) in the background."""
+    def __init__(self, env: dict[str, str], libraries: list[str]) -> None:
+        """Start the fork server with the kernels' environment; it imports `libraries` in the background.
+
+        It waits for load() (the notebooks' own modules) before it is ready.
+        """
         env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
-        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(modules),
-                                      json.dumps(warm or []), json.dumps(WARM_UP if warm_up else "")],
+        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(libraries)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
                                      cwd=str(ZYGOTE.parent.parent))
         self.lock = threading.Lock()
+        self.loaded = False
         self.ready = False
         self.failure: str | None = None
+
+    def load(self, modules: list[str], warm_up: bool = True, warm: list[list[str]] | None = None) -> None:
+        """Have it import `modules` too, run WARM_UP (when warm_up) and the memoised calls `warm`; then it is ready."""
+        assert self.proc.stdin is not None and not self.loaded
+        self.proc.stdin.write(json.dumps({"modules": modules, "warm": warm or [],
+                                          "code": WARM_UP if warm_up else ""}) + "\n")
+        self.proc.stdin.flush()
+        self.loaded = True
 
     def _read(self) -> dict[str, Any]:
         """One JSON reply line."""
@@ -174,7 +184,7 @@ class Zygote:
         A server still importing (the build failed before it was needed: a refused page, an unwritable
         target) has forked nothing yet, so it is killed at once rather than waited for.
         """
-        if not self.ready:
+        if not self.ready and self.proc.poll() is None:
             with contextlib.suppress(OSError):
                 self.proc.kill()
         with contextlib.suppress(OSError, ValueError):
@@ -228,11 +238,32 @@ def _manager_class() -> type:
     return WarmKernelManager
 
 
-def preloads(modules: list[str], libraries: set[str] | None) -> tuple[list[str], bool]:
-    """What the fork server imports (the libraries among LIBRARIES whose package is in `libraries`, every one
-    when it is None; the kernel's modules; `modules`) and whether it runs WARM_UP."""
+def library_preloads(libraries: set[str] | None) -> list[str]:
+    """The modules of LIBRARIES whose package is in `libraries` (every one when it is None), and the kernel's."""
     chosen = LIBRARIES if libraries is None else [m for m in LIBRARIES if m.split(".")[0] in libraries]
-    return [*chosen, *KERNEL, *modules], libraries is None or libraries >= WARM_UP_NEEDS
+    return [*chosen, *KERNEL]
+
+
+@contextlib.contextmanager
+def start_kernels(env: dict[str, str], libraries: set[str] | None = None) -> Iterator[Zygote | None]:
+    """Start the fork server now, importing the heavy libraries among `libraries` (the top-level packages the
+    notebooks' code imports; None: not known, all of them) while the caller works; yield it (None where
+    unsupported). It is ready once load_kernels() has told it the notebooks' own modules."""
+    if not supported():
+        yield None
+        return
+    zygote = Zygote(env, library_preloads(libraries))
+    try:
+        yield zygote
+    finally:
+        zygote.close()
+
+
+def load_kernels(zygote: Zygote, modules: list[str], libraries: set[str] | None = None) -> None:
+    """Tell a started fork server the `analysis` modules the notebooks use (and the heavy libraries their code
+    imports, when it started without knowing which notebooks run): it imports them and warms up."""
+    warm = [PREWARM] if PREWARM[0] in modules else []
+    zygote.load([*library_preloads(libraries), *modules], libraries is None or libraries >= WARM_UP_NEEDS, warm)
 
 
 @contextlib.contextmanager
@@ -242,15 +273,10 @@ def warm_kernels(env: dict[str, str], modules: list[str], libraries: set[str] | 
     modules: the `analysis` modules the notebooks use; libraries: the top-level packages their code imports
     (None: not known, every heavy library is imported).
     """
-    if not supported():
-        yield None
-        return
-    warm = [PREWARM] if PREWARM[0] in modules else []
-    zygote = Zygote(env, *preloads(modules, libraries), warm=warm)
-    try:
+    with start_kernels(env, libraries) as zygote:
+        if zygote is not None:
+            load_kernels(zygote, modules, libraries)
         yield zygote
-    finally:
-        zygote.close()
 
 
 def kernel_manager_factory(zygote: Zygote) -> Callable[[], Any]:
