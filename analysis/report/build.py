@@ -283,11 +283,13 @@ def build_report(
         early: list[Zygote | None] = []
 
         def start_early() -> None:
-            """The page is read for its traits because the shared inputs changed, so notebooks will run: the fork
-            server starts importing the libraries meanwhile (it learns the notebooks' own modules after the plan)."""
-            if kernels == "warm":
+            """Notebooks will run (--force, or the page is read for its traits because the shared inputs changed):
+            the fork server starts importing the libraries now (it learns the notebooks' own modules after the plan)."""
+            if kernels == "warm" and not early:
                 early.append(stack_root.enter_context(start_kernels(env, libraries_of(notebooks))))
 
+        if force:
+            start_early()
         # the parts that apply to this page, and why (notebooks with sections left out run from parts_dir)
         plan = plan_parts(page, notebooks, parts_dir, shared, saved_dir=out / CACHE_DIRNAME,
                           before_reading=start_early)
