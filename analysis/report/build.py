@@ -336,12 +336,12 @@ def build_report(
             if check_page is not None and (pending or not index_fresh):
                 # before any kernel starts; with warm kernels the fork server extracts the whole page
                 check_page(page, effective_as_of, zygote is None)
+            stage = stack.enter_context(staged(out))  # an unwritable target fails now, not after the imports
             if zygote is not None:
                 prepare_exporter()
                 failure = zygote.wait_ready()
                 if failure and check_page is not None:
                     raise ValueError(failure)
-            stage = stack.enter_context(staged(out))
             report = _build_into(stage, out, notebooks, pending, results, entries, index_state, ikey,
                                  index_fresh, recorded, page, root, env, effective_as_of, jobs, stream,
                                  zygote, key_numbers, caveats, index_content, plan.index_context())
