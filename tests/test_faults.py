@@ -292,14 +292,13 @@ def test_checks_before_any_kernel(setup: dict, tmp_path: Path, capsys: pytest.Ca
     report.check_report_page(setup["page"], "2010-01-01", allow_before_capture=True)  # the explicit flag
 
 
-def test_summary_with_a_bad_as_of_variable(tmp_path: Path) -> None:
+def test_summary_with_a_bad_as_of_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     """`summary` names the environment variable that holds a bad date."""
-    env = dict(os.environ, DYSTONIA_FACTS_AS_OF="31/12/2026")
-    done = subprocess.run([sys.executable, "-m", "analysis", "summary", "--out", str(tmp_path)], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
-    assert done.stderr.strip() == ("error: the environment variable DYSTONIA_FACTS_AS_OF '31/12/2026' is not a date: "
-                                   "write it as YYYY-MM-DD, e.g. 2026-11-25")
+    monkeypatch.setenv("DYSTONIA_FACTS_AS_OF", "31/12/2026")
+    assert cli.main(["summary", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == ("error: the environment variable DYSTONIA_FACTS_AS_OF '31/12/2026' is "
+                                               "not a date: write it as YYYY-MM-DD, e.g. 2026-11-25")
 
 
 # --------------------------------------------------------------------------- extract
