@@ -36,7 +36,6 @@ LIBRARIES = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotl
 KERNEL = ["IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel", "sqlite3", "tornado.gen",
           "tornado.locks", "tornado.queues", "tornado.platform.asyncio", "psutil", "pdb", "pydoc", "http.server",
           "xmlrpc.server", "mimetypes"]
-HEAVY = [*LIBRARIES, *KERNEL]
 
 # First-use work of the libraries (not of any notebook): plotly's validators and JSON encoder, pandas' HTML
 # templates, IPython's display formatters. Run once in the fork server with warnings ignored, when the
