@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
-import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
 
+from analysis import __main__ as cli
 from analysis.data.extract import extract_page
 from analysis.page.errors import PageError
 from analysis.page.provenance import manifest_entry, verify_checksum
@@ -26,21 +29,34 @@ def _line_of(text: str) -> int:
     return next(no for no, line in enumerate(_raw_lines(), 1) if line.startswith(text))
 
 
-def _error_line(result: subprocess.CompletedProcess) -> str:
+def _error_line(code: int, out: str, err: str) -> str:
     """Check the CLI failed cleanly with exit code 2 and one error line; return that line."""
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
     assert lines[0].startswith("error: ")
-    assert not result.stdout.strip(), "nothing may be written for a bad page"
+    assert not out.strip(), "nothing may be written for a bad page"
     return lines[0]
+
+
+def _extract_cli(path: Path, out: Path) -> tuple[int, str, str]:
+    """`python -m analysis extract PATH --out OUT` through the CLI's entry point in this process: (exit code, stdout, stderr).
+
+    main's return value is the process's exit code (`sys.exit(main())`); an exception escaping it would
+    fail the test here as it would print a traceback there. test_the_command_exits_2_with_one_line runs
+    the command as a separate process.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        code = cli.main(["extract", str(path), "--out", str(out)])  # it sets warnings.showwarning, restored here
+    return code, stdout.getvalue(), stderr.getvalue()
 
 
 def _fails(path: Path, tmp_path: Path, where: str, field: str, *words: str) -> PageError:
     """Assert the CLI and extract_page both refuse `path`, naming `where` (file[:line]) and the field."""
     out = tmp_path / "out"
-    line = _error_line(run_cli("extract", path, "--out", out))
+    line = _error_line(*_extract_cli(path, out))
     assert line.startswith(f"error: {where}: {field}: "), line
     for word in words:
         assert word in line, (word, line)
@@ -49,6 +65,17 @@ def _fails(path: Path, tmp_path: Path, where: str, field: str, *words: str) -> P
         extract_page(path)
     assert exc.value.field == field and f"{exc.value.file}:{exc.value.line}".startswith(where.split(":")[0])
     return exc.value
+
+
+def test_the_command_exits_2_with_one_line(tmp_path) -> None:
+    """Run as a separate process, the command refuses a bad page with exit code 2 and the same single line."""
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    done = run_cli("extract", path, "--out", tmp_path / "out")
+    line = _error_line(done.returncode, done.stdout, done.stderr)
+    assert line == _error_line(*_extract_cli(path, tmp_path / "out"))
+    assert line.startswith("error: empty.txt: file: ") and "empty" in line, line
+    assert not (tmp_path / "out").exists()
 
 
 def test_empty_file(tmp_path) -> None:

@@ -83,15 +83,18 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
     nbs.mkdir()
     notebooks = [toy_as_of(nbs / "00-as-of.ipynb"), toy_types(nbs / "01-types.ipynb")]
     old = root / "old"
-    done = run_cli(page, old, notebooks, OLD_AS_OF)
-    assert done.returncode == 0, done.stderr
+    assert report.main(_report_args(page, old, notebooks, OLD_AS_OF)) == 0
     return {"root": root, "page": page, "notebooks": notebooks, "old": old, "old_files": snapshot(old)}
+
+
+def _report_args(page: Path, out: Path, notebooks: list[Path], as_of: str, *extra: str) -> list[str]:
+    """The report command's arguments for the toy notebooks."""
+    return ["--page", str(page), "--out", str(out), "--as-of", as_of, "--notebooks", *map(str, notebooks), *extra]
 
 
 def command(page: Path, out: Path, notebooks: list[Path], as_of: str, *extra: str) -> list[str]:
     """The report command line for the toy notebooks."""
-    return [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out),
-            "--as-of", as_of, "--notebooks", *map(str, notebooks), *extra]
+    return [sys.executable, "-m", "analysis", "report", *_report_args(page, out, notebooks, as_of, *extra)]
 
 
 def run_cli(page: Path, out: Path, notebooks: list[Path], as_of: str, *extra: str) -> subprocess.CompletedProcess:
@@ -145,8 +148,7 @@ def test_killed_rebuild_leaves_the_old_report(setup: dict, tmp_path: Path, point
         assert err.strip().splitlines()[-1].startswith("interrupted: the build stopped and"), err
     if point == "before-swap" and sig == signal.SIGKILL:  # the next build cleans up and succeeds
         assert list(tmp_path.glob(".reports.build-*"))
-        again = run_cli(setup["page"], out, setup["notebooks"], NEW_AS_OF)
-        assert again.returncode == 0, again.stderr
+        assert report.main(_report_args(setup["page"], out, setup["notebooks"], NEW_AS_OF)) == 0
         assert is_complete(out) and f"as of {NEW_AS_OF}" in (out / "00-as-of.html").read_text()
         assert not list(tmp_path.glob(".reports.build-*"))
 
@@ -190,8 +192,7 @@ def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
 
 def _report_main(setup: dict, out: Path, *extra: str) -> int:
     """report.main for the toy notebooks and the page copy."""
-    return report.main(["--page", str(setup["page"]), "--out", str(out), "--as-of", NEW_AS_OF,
-                        "--notebooks", *map(str, setup["notebooks"]), *extra])
+    return report.main(_report_args(setup["page"], out, setup["notebooks"], NEW_AS_OF, *extra))
 
 
 def test_full_disk_while_writing_the_report(setup: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -257,8 +258,7 @@ def test_damaged_cache_or_output_is_rebuilt(setup: dict, tmp_path: Path, damage:
         (out / "05-removed.html").write_text("<p>from an older build</p>")
     else:
         (out / "index.html").unlink()
-    assert report.main(["--page", str(setup["page"]), "--out", str(out), "--as-of", OLD_AS_OF,
-                        "--notebooks", *map(str, setup["notebooks"])]) == 0
+    assert report.main(_report_args(setup["page"], out, setup["notebooks"], OLD_AS_OF)) == 0
     err = capsys.readouterr().err
     assert "Traceback" not in err
     if damage.startswith(("manifest", "cache")):
@@ -292,14 +292,13 @@ def test_checks_before_any_kernel(setup: dict, tmp_path: Path, capsys: pytest.Ca
     report.check_report_page(setup["page"], "2010-01-01", allow_before_capture=True)  # the explicit flag
 
 
-def test_summary_with_a_bad_as_of_variable(tmp_path: Path) -> None:
+def test_summary_with_a_bad_as_of_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     """`summary` names the environment variable that holds a bad date."""
-    env = dict(os.environ, DYSTONIA_FACTS_AS_OF="31/12/2026")
-    done = subprocess.run([sys.executable, "-m", "analysis", "summary", "--out", str(tmp_path)], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
-    assert done.stderr.strip() == ("error: the environment variable DYSTONIA_FACTS_AS_OF '31/12/2026' is not a date: "
-                                   "write it as YYYY-MM-DD, e.g. 2026-11-25")
+    monkeypatch.setenv("DYSTONIA_FACTS_AS_OF", "31/12/2026")
+    assert cli.main(["summary", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == ("error: the environment variable DYSTONIA_FACTS_AS_OF '31/12/2026' is "
+                                               "not a date: write it as YYYY-MM-DD, e.g. 2026-11-25")
 
 
 # --------------------------------------------------------------------------- extract

@@ -77,14 +77,18 @@ def report_files(out: Path) -> dict[str, bytes]:
             if p.is_file() and report.CACHE_DIRNAME not in p.relative_to(out).parts}
 
 
+INDEX_NUMBERS, INDEX_CAVEATS = [("Types", "2")], ["Toy data."]
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """A toy project built once; later tests rebuild into the same out dir."""
+    """A toy project built once (warm kernels, the default); later tests rebuild into the same out dir."""
     root = tmp_path_factory.mktemp("proj")
     page, notebooks = make_project(root)
     out = root / "reports"
-    first = build(root, page, notebooks, out, key_numbers=[("Types", "2")], caveats=["Toy data."])
-    return {"root": root, "page": page, "notebooks": notebooks, "out": out, "first": first}
+    first = build(root, page, notebooks, out, key_numbers=INDEX_NUMBERS, caveats=INDEX_CAVEATS)
+    return {"root": root, "page": page, "notebooks": notebooks, "out": out, "first": first,
+            "first_files": report_files(out)}
 
 
 def test_first_build_runs_everything(project: dict) -> None:
@@ -110,7 +114,7 @@ def test_noop_rebuild_is_cached_and_fast(project: dict) -> None:
     before = report_files(project["out"])
     start = time.perf_counter()
     again = build(project["root"], project["page"], project["notebooks"], project["out"],
-                  key_numbers=[("Types", "2")], caveats=["Toy data."])
+                  key_numbers=INDEX_NUMBERS, caveats=INDEX_CAVEATS)
     elapsed = time.perf_counter() - start
     assert again.cached == ["00-overview", "01-types"] and not again.ran
     assert elapsed < 1.0, f"no-op rebuild took {elapsed:.2f}s"
@@ -196,13 +200,18 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path: Path, capsys: pytest
     assert not (tmp_path / "out" / "02-broken.html").exists()
 
 
-def test_warm_kernels_give_the_bytes_of_fresh_kernels(tmp_path: Path) -> None:
-    """A build with warm (forked, pre-imported) kernels and one with a fresh kernel per notebook are identical."""
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(project: dict, tmp_path: Path) -> None:
+    """A build with warm (forked, pre-imported) kernels and one with a fresh kernel per notebook are identical.
+
+    The warm build is the module's first build (its files as it wrote them); the fresh one builds a new copy of
+    the same toy project (its files are written byte for byte alike) with the same index numbers and caveats.
+    """
     page, notebooks = make_project(tmp_path / "proj")
-    a = build(tmp_path / "proj", page, notebooks, tmp_path / "a", force=True)
-    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", force=True, kernels="fresh")
-    assert a.ok and b.ok
-    files_a, files_b = report_files(tmp_path / "a"), report_files(tmp_path / "b")
+    assert [nb.read_bytes() for nb in notebooks] == [nb.read_bytes() for nb in make_project(tmp_path / "again")[1]]
+    b = build(tmp_path / "proj", page, notebooks, tmp_path / "b", kernels="fresh", key_numbers=INDEX_NUMBERS,
+              caveats=INDEX_CAVEATS)
+    assert project["first"].ok and b.ok
+    files_a, files_b = project["first_files"], report_files(tmp_path / "b")
     assert files_a.keys() == files_b.keys()
     different = [name for name in files_a if files_a[name] != files_b[name]]
     assert not different

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import PROJECT_ROOT, RAW_PAGE
+import pytest
+
+from analysis import __main__ as cli
+from tests.conftest import RAW_PAGE
 
 
 def without_comments(folder: Path) -> Path:
@@ -20,12 +21,11 @@ def without_comments(folder: Path) -> Path:
     return path
 
 
-def test_report_for_a_copy_without_comments(tmp_path: Path) -> None:
+def test_report_for_a_copy_without_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every notebook runs for the variant, without its comment sections; the index says why and leaves out the comment caveat."""
     out = tmp_path / "report"
-    cmd = [sys.executable, "-m", "analysis", "report", "--page", str(without_comments(tmp_path)), "--out", str(out)]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr
+    code = cli.main(["report", "--page", str(without_comments(tmp_path)), "--out", str(out)])  # in this process
+    assert code == 0, capsys.readouterr().err
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "unverified personal views" not in index and "lower bound" in index
     assert (out / "data" / "comments.csv").read_text(encoding="utf-8").count("\n") == 1  # the header only

@@ -50,6 +50,7 @@ from analysis.report.cache import (
     MalformedCache,
     index_key,
     is_fresh,
+    libraries_imported,
     load_manifest,
     notebook_key,
     notebook_modules,
@@ -70,7 +71,7 @@ from analysis.report.export import (
     write_assets,
 )
 from analysis.report.parts import TRAITS_FILE, plan_parts
-from analysis.report.warm import Zygote, kernel_manager_factory, warm_kernels
+from analysis.report.warm import Zygote, kernel_manager_factory, load_kernels, start_kernels, warm_kernels
 
 __all__ = [
     "AS_OF_ENV",
@@ -270,8 +271,28 @@ def build_report(
         recorded: dict[str, str] = dict(old.get("files", {}))
         shared = shared_inputs_digest(page, root, effective_as_of)
         parts_dir = Path(stack_root.enter_context(tempfile.TemporaryDirectory(prefix="dystonia-facts-parts-")))
+        env = kernel_env(page, root, effective_as_of)
+
+        def libraries_of(nbs: list[Path]) -> set[str]:
+            """The top-level packages the notebooks' code imports (and the index's, when it is the page's)."""
+            found = libraries_imported(nbs, root)
+            if index_content is page_index_content:
+                found |= libraries_imported([], ROOT, ["import analysis.report.content"])  # the project's own
+            return found
+
+        early: list[Zygote | None] = []
+
+        def start_early() -> None:
+            """Notebooks will run (--force, or the page is read for its traits because the shared inputs changed):
+            the fork server starts importing the libraries now (it learns the notebooks' own modules after the plan)."""
+            if kernels == "warm" and not early:
+                early.append(stack_root.enter_context(start_kernels(env, libraries_of(notebooks))))
+
+        if force:
+            start_early()
         # the parts that apply to this page, and why (notebooks with sections left out run from parts_dir)
-        plan = plan_parts(page, notebooks, parts_dir, shared, saved_dir=out / CACHE_DIRNAME)
+        plan = plan_parts(page, notebooks, parts_dir, shared, saved_dir=out / CACHE_DIRNAME,
+                          before_reading=start_early)
         notebooks = plan.notebooks
         total = len(notebooks)
         results: dict[str, PageResult] = {}
@@ -298,23 +319,29 @@ def build_report(
                 _progress(stream, i, total, nb.stem, "cached")
             return ReportResult(out=out, pages=[results[nb.stem] for nb in notebooks],
                                 seconds=time.perf_counter() - start, index=out / "index.html")
-        env = kernel_env(page, root, effective_as_of)
         with contextlib.ExitStack() as stack:
-            zygote = None
+            zygote = early[0] if early else None
             if pending and kernels == "warm":  # it imports while the page is checked
                 modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
+                libraries = libraries_of([nb for nb, _, _ in pending])
                 if index_content is page_index_content:
                     modules += ["analysis.report.content", "analysis.data.load"]
-                zygote = stack.enter_context(warm_kernels(env, modules))
+                if zygote is not None:
+                    load_kernels(zygote, modules, libraries)
+                else:
+                    zygote = stack.enter_context(warm_kernels(env, modules, libraries))
+            elif zygote is not None:  # started early, but no notebook runs after all
+                zygote.close()
+                zygote = None
             if check_page is not None and (pending or not index_fresh):
                 # before any kernel starts; with warm kernels the fork server extracts the whole page
                 check_page(page, effective_as_of, zygote is None)
+            stage = stack.enter_context(staged(out))  # an unwritable target fails now, not after the imports
             if zygote is not None:
                 prepare_exporter()
                 failure = zygote.wait_ready()
                 if failure and check_page is not None:
                     raise ValueError(failure)
-            stage = stack.enter_context(staged(out))
             report = _build_into(stage, out, notebooks, pending, results, entries, index_state, ikey,
                                  index_fresh, recorded, page, root, env, effective_as_of, jobs, stream,
                                  zygote, key_numbers, caveats, index_content, plan.index_context())

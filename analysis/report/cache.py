@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -175,6 +176,25 @@ def _code_digest(digest: Any, files: Iterable[Path], root: Path) -> None:
 def notebook_modules(notebook: Path, root: Path) -> list[Path]:
     """The analysis modules a notebook depends on (its imports, transitively)."""
     return module_closure(_code_cells(notebook), root)
+
+
+# `import a.b, c` and `from a.b import c` at the start of a line (indented too): read with a regular expression,
+# not ast, because it runs before the fork server starts. A name it misreads only changes what is preloaded.
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*)|from[ \t]+(\w[\w.]*)[ \t]+import\b)",
+                          re.MULTILINE)
+
+
+def libraries_imported(notebooks: Iterable[Path], root: Path, code: Iterable[str] = ()) -> set[str]:
+    """Top-level names of the packages other than `analysis` that the notebooks' code cells (and `code`) and the
+    `analysis` modules they use import (`import plotly.express` gives "plotly")."""
+    cells = [cell for notebook in notebooks for cell in _code_cells(notebook)] + list(code)
+    texts = cells + [path.read_text(encoding="utf-8", errors="replace") for path in module_closure(cells, root)]
+    found: set[str] = set()
+    for text in texts:
+        for names, module in _IMPORT_LINE.findall(text):
+            found |= {name.strip().split(".")[0] for name in names.split(",")} if names else {module.split(".")[0]}
+    found.discard(PACKAGE)
+    return found
 
 
 def notebook_key(notebook: Path, shared: str, root: Path | None = None) -> str:

@@ -90,9 +90,43 @@ def _exporter() -> Any:
     return exporter
 
 
+# A small executed notebook with the kinds of cells and outputs the report's pages have. Exporting it once
+# compiles what the first real page would otherwise compile while the build waits for it: the templates'
+# code, the Markdown renderer, the Pygments lexers and the regular expressions of the HTML sanitiser.
+_WARM_UP_NOTEBOOK = {
+    "nbformat": 4, "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                 "language_info": {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3},
+                                   "pygments_lexer": "ipython3", "file_extension": ".py"}},
+    "cells": [
+        {"cell_type": "markdown", "id": "w0", "metadata": {},
+         "source": "# Warm-up\n\nSome *text*, a [link](01-x.ipynb#a), `code`, a list:\n\n- one\n- two\n\n"
+                   "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```"},
+        {"cell_type": "code", "id": "w1", "metadata": {}, "execution_count": 1,
+         "source": "import pandas as pd\n%matplotlib inline\ndf = pd.DataFrame({'a': [1]})  # comment\ndf",
+         "outputs": [
+             {"output_type": "stream", "name": "stdout", "text": "text \x1b[31mred\x1b[0m\n"},
+             {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+              "data": {"text/plain": "   a\n0  1", "text/html": "<table><tr><td>1</td></tr></table>"}},
+             {"output_type": "display_data", "metadata": {},
+              "data": {PLOTLY_MIME: {"data": [], "layout": {}}, "text/html": "<div></div>", "text/plain": "Figure"}},
+             {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": "**bold**", "text/plain": "x"}},
+         ]},
+    ],
+}
+
+
 def prepare_exporter() -> None:
     """Load nbconvert and the templates now (while kernels run), not when the first page is ready."""
-    _exporter()
+    _warmed_exporter()
+
+
+@functools.cache
+def _warmed_exporter() -> None:
+    """The exporter, with one throwaway page exported (its output is discarded)."""
+    import nbformat
+
+    _exporter().from_notebook_node(nbformat.from_dict(_WARM_UP_NOTEBOOK), resources={"metadata": {"name": "warm-up"}})
 
 
 def export_html(nb: Any, name: str, title: str) -> tuple[str, int]:

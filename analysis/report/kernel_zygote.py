@@ -1,8 +1,10 @@
 """Fork server for warm kernels: import the heavy libraries once, then fork one fresh ipykernel per request.
 
 Run by analysis.report.warm as `python -c <runner> THIS_FILE MODULES_JSON` (never as `-m analysis...`,
-so a project's own `analysis` package on PYTHONPATH cannot shadow it). It reads one JSON request per
-line on stdin ({"argv", "cwd", "env", "stderr"}) and answers {"pid": N}. Each child is what
+so a project's own `analysis` package on PYTHONPATH cannot shadow it). It imports MODULES (the libraries)
+at once, then reads a first line on stdin, {"modules", "warm", "code"}: more modules (the notebooks' own,
+known once the build has planned its parts), memos and warm-up code; then it says it is ready. Then it
+reads one JSON request per line on stdin ({"argv", "cwd", "env", "stderr"}) and answers {"pid": N}. Each child is what
 `python -m ipykernel_launcher ARGV` would be, minus the imports already done: its own session and
 process group, the requested working folder, environment and stderr, and a brand-new IPython
 namespace. Children die with this process (PR_SET_PDEATHSIG), and this process dies with the build
@@ -129,7 +131,7 @@ def run_call(request: dict, zygote: int) -> None:
         os._exit(0)
 
 
-def serve(modules: list[str], warm: list[list[str]], code: str = "") -> None:
+def serve(libraries: list[str]) -> None:
     """Preload, say ready, then fork a kernel for each request until stdin closes; then stop every kernel."""
     parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
     if parent:
@@ -138,9 +140,14 @@ def serve(modules: list[str], warm: list[list[str]], code: str = "") -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     reply = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # stray prints must not reach the reply pipe
-    preload(modules)
-    warm_up(code)
-    failure = prewarm(warm)
+    preload(libraries)
+    first = sys.stdin.readline()
+    if not first:  # the build needed no kernel after all
+        return
+    more = json.loads(first)
+    preload(more["modules"])
+    warm_up(more["code"])
+    failure = prewarm(more["warm"])
     print(json.dumps({"ready": True, "error": failure}), file=reply, flush=True)
     children: list[int] = []
     zygote = os.getpid()
@@ -171,5 +178,4 @@ def serve(modules: list[str], warm: list[list[str]], code: str = "") -> None:
 
 
 if __name__ == "__main__":
-    args = [json.loads(arg) for arg in sys.argv[1:4]]
-    serve(*args)
+    serve(json.loads(sys.argv[1]))

@@ -10,6 +10,7 @@ part with the reason it applies or not. pandas is imported only when a page's tr
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,11 +150,15 @@ def _saved_traits(folder: Path | None, shared: str) -> dict[str, tuple[bool, str
     return None
 
 
-def _traits(page: Path, work_dir: Path, shared: str, saved_dir: Path | None) -> dict[str, tuple[bool, str]]:
+def _traits(page: Path, work_dir: Path, shared: str, saved_dir: Path | None,
+            before_reading: Callable[[], None] | None = None) -> dict[str, tuple[bool, str]]:
     """The page's traits, from the previous build's cache when the shared inputs are unchanged (no pandas import)."""
     traits = _saved_traits(saved_dir, shared) or _saved_traits(work_dir, shared)
     if traits is None:
         from analysis.data.extract import extract_page
+
+        if before_reading is not None:
+            before_reading()
 
         traits = page_traits(extract_page(page))  # a PageError (a ValueError) is the CLI's one-line error, exit 2
     payload = {"shared": shared, "traits": {k: list(v) for k, v in traits.items()}}
@@ -176,19 +181,22 @@ def _filtered(nb: dict[str, Any], traits: dict[str, tuple[bool, str]]) -> tuple[
     return {**nb, "cells": kept}, left_out
 
 
-def plan_parts(page: Path, notebooks: list[Path], work_dir: Path, shared: str, saved_dir: Path | None = None) -> Plan:
+def plan_parts(page: Path, notebooks: list[Path], work_dir: Path, shared: str, saved_dir: Path | None = None,
+               before_reading: Callable[[], None] | None = None) -> Plan:
     """Decide which notebooks (and sections) apply to the page; write copies of those with sections dropped.
 
     work_dir receives the copies and the page's traits; saved_dir is the previous build's cache, whose
     traits are reused when the shared inputs are unchanged. Pages of parts that do not apply are simply
     not built: the report replaces its folder whole, so none is left from an earlier report.
+    before_reading() is called just before the page is read for its traits (the build starts its slow
+    preparations then, as the shared inputs have changed and notebooks will run).
     """
     loaded = [json.loads(nb.read_text(encoding="utf-8")) for nb in notebooks]
     if not any(declares_needs(nb) for nb in loaded):  # nothing declared: every notebook applies, as it is
         return Plan(list(notebooks))
     from analysis.report.build import notebook_title
 
-    traits = _traits(page, work_dir, shared, saved_dir)
+    traits = _traits(page, work_dir, shared, saved_dir, before_reading)
     plan = Plan([], topic=traits["_topic"][1] or None)
     for path, nb in zip(notebooks, loaded, strict=True):
         applies, reason = _met(nb.get("metadata", {}), traits)

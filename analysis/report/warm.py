@@ -25,12 +25,22 @@ from typing import Any
 
 ZYGOTE = Path(__file__).resolve().parent / "kernel_zygote.py"
 RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
-# Third-party modules every notebook imports; the notebooks' own `analysis` modules are added per build.
-HEAVY = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
-         "dateutil.relativedelta", "IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+# Heavy third-party modules the report's notebooks import (directly or through `analysis`): each is imported
+# when the build's notebooks import its package (all of them when that is not known). The kernel's own
+# modules always are; the notebooks' own `analysis` modules are added per build.
+LIBRARIES = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
+             "dateutil.relativedelta"]
+# The kernel's own modules, and those its start-up imports (IPKernelApp.initialize: tornado's coroutines and
+# queues, the history's sqlite3, what debugpy's import brings): each kernel's start then takes ~0.1 s less.
+# debugpy itself is left out: importing it prints a warning (to the build's terminal, here).
+KERNEL = ["IPython", "IPython.display", "ipykernel.kernelapp", "ipykernel.ipkernel", "sqlite3", "tornado.gen",
+          "tornado.locks", "tornado.queues", "tornado.platform.asyncio", "psutil", "pdb", "pydoc", "http.server",
+          "xmlrpc.server", "mimetypes"]
 
 # First-use work of the libraries (not of any notebook): plotly's validators and JSON encoder, pandas' HTML
-# templates, IPython's display formatters. Run once in the fork server with warnings ignored.
+# templates, IPython's display formatters. Run once in the fork server with warnings ignored, when the
+# notebooks use pandas and plotly.
+WARM_UP_NEEDS = {"pandas", "plotly"}
 WARM_UP = """
 import pandas as pd
 import plotly.express as px
@@ -99,16 +109,27 @@ class _PidProcess:
 class Zygote:
     """The fork server process and the pipe to ask it for kernels."""
 
-    def __init__(self, env: dict[str, str], modules: list[str], warm: list[list[str]] | None = None) -> None:
-        """Start the fork server with the kernels' environment; it imports `modules` in the background."""
+    def __init__(self, env: dict[str, str], libraries: list[str]) -> None:
+        """Start the fork server with the kernels' environment; it imports `libraries` in the background.
+
+        It waits for load() (the notebooks' own modules) before it is ready.
+        """
         env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
-        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(modules),
-                                      json.dumps(warm or []), json.dumps(WARM_UP)],
+        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(libraries)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
                                      cwd=str(ZYGOTE.parent.parent))
         self.lock = threading.Lock()
+        self.loaded = False
         self.ready = False
         self.failure: str | None = None
+
+    def load(self, modules: list[str], warm_up: bool = True, warm: list[list[str]] | None = None) -> None:
+        """Have it import `modules` too, run WARM_UP (when warm_up) and the memoised calls `warm`; then it is ready."""
+        assert self.proc.stdin is not None and not self.loaded
+        self.proc.stdin.write(json.dumps({"modules": modules, "warm": warm or [],
+                                          "code": WARM_UP if warm_up else ""}) + "\n")
+        self.proc.stdin.flush()
+        self.loaded = True
 
     def _read(self) -> dict[str, Any]:
         """One JSON reply line."""
@@ -157,7 +178,14 @@ class Zygote:
             return int(self._read()["pid"])
 
     def close(self) -> None:
-        """Stop the server; it kills every kernel it forked that is still running."""
+        """Stop the server; it kills every kernel it forked that is still running.
+
+        A server still importing (the build failed before it was needed: a refused page, an unwritable
+        target) has forked nothing yet, so it is killed at once rather than waited for.
+        """
+        if not self.ready and self.proc.poll() is None:
+            with contextlib.suppress(OSError):
+                self.proc.kill()
         with contextlib.suppress(OSError, ValueError):
             if self.proc.stdin:
                 self.proc.stdin.close()
@@ -209,18 +237,45 @@ def _manager_class() -> type:
     return WarmKernelManager
 
 
+def library_preloads(libraries: set[str] | None) -> list[str]:
+    """The modules of LIBRARIES whose package is in `libraries` (every one when it is None), and the kernel's."""
+    chosen = LIBRARIES if libraries is None else [m for m in LIBRARIES if m.split(".")[0] in libraries]
+    return [*chosen, *KERNEL]
+
+
 @contextlib.contextmanager
-def warm_kernels(env: dict[str, str], modules: list[str]) -> Iterator[Zygote | None]:
-    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported."""
+def start_kernels(env: dict[str, str], libraries: set[str] | None = None) -> Iterator[Zygote | None]:
+    """Start the fork server now, importing the heavy libraries among `libraries` (the top-level packages the
+    notebooks' code imports; None: not known, all of them) while the caller works; yield it (None where
+    unsupported). It is ready once load_kernels() has told it the notebooks' own modules."""
     if not supported():
         yield None
         return
-    warm = [PREWARM] if PREWARM[0] in modules else []
-    zygote = Zygote(env, [*HEAVY, *modules], warm)
+    zygote = Zygote(env, library_preloads(libraries))
     try:
         yield zygote
     finally:
         zygote.close()
+
+
+def load_kernels(zygote: Zygote, modules: list[str], libraries: set[str] | None = None) -> None:
+    """Tell a started fork server the `analysis` modules the notebooks use (and the heavy libraries their code
+    imports, when it started without knowing which notebooks run): it imports them and warms up."""
+    warm = [PREWARM] if PREWARM[0] in modules else []
+    zygote.load([*library_preloads(libraries), *modules], libraries is None or libraries >= WARM_UP_NEEDS, warm)
+
+
+@contextlib.contextmanager
+def warm_kernels(env: dict[str, str], modules: list[str], libraries: set[str] | None = None) -> Iterator[Zygote | None]:
+    """Start the fork server now (it imports while the caller works); yield it, or None where unsupported.
+
+    modules: the `analysis` modules the notebooks use; libraries: the top-level packages their code imports
+    (None: not known, every heavy library is imported).
+    """
+    with start_kernels(env, libraries) as zygote:
+        if zygote is not None:
+            load_kernels(zygote, modules, libraries)
+        yield zygote
 
 
 def kernel_manager_factory(zygote: Zygote) -> Callable[[], Any]:
