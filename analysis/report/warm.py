@@ -29,7 +29,7 @@ RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0]
 # when the build's notebooks import its package (all of them when that is not known). The kernel's own
 # modules always are; the notebooks' own `analysis` modules are added per build.
 LIBRARIES = ["numpy", "pandas", "plotly.graph_objects", "plotly.express", "plotly.io", "pandera.pandas", "bs4",
-             "dateutil.relativedelta"]
+             "dateutil.relativedelta", "scipy.stats"]
 # The kernel's own modules, and those its start-up imports (IPKernelApp.initialize: tornado's coroutines and
 # queues, the history's sqlite3, what debugpy's import brings): each kernel's start then takes ~0.1 s less.
 # debugpy itself is left out: importing it prints a warning (to the build's terminal, here).
