@@ -31,7 +31,6 @@ SLOW_FIRST = (
     "tests/test_report_fit_browser.py",
     "tests/test_report_any_page.py",
     "tests/test_bad_input.py",
-    "tests/test_report_kernels.py",
     "tests/test_report_build.py",
     "tests/test_report_browser.py",
 )

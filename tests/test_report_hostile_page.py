@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import html
+import io
 import json
 import re
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from analysis.data.extract import extract_page
+from analysis.report import build
 from tests.browser_support import (
     LIVE_MARKUP_JS,
     LOCAL_SCHEMES,
@@ -30,6 +32,7 @@ from tests.browser_support import (
     run_in_thread,
 )
 from tests.conftest import PROJECT_ROOT, RAW_PAGE
+from tests.test_report_build import report_files
 
 pytestmark = needs_chromium
 
@@ -51,6 +54,7 @@ PSEUDONYMS = ["Commenter A", "Commenter B", "Commenter C"]
 BODY_MARKUP = '<img src=y onerror="window.__pwned=true">'  # no digit: the coverage check would refuse it
 SHARE_SENTENCE_END = "or blepharospasm (which affects the eyelids)."
 SAID_ON = re.compile(r"^\S.* said on (?P<date>\d{1,2} [A-Za-z]+ \d{4})$")
+HOSTILE_PAGE = "nhs-choices-dystonia-hostile.txt"
 BUILD_TIMEOUT = 900  # the five real notebooks re-run (~30 s alone; much longer on a busy 2-CPU machine)
 
 
@@ -66,7 +70,7 @@ def hostile_variant(folder: Path) -> Path:
         lines[body[0]] = text
     share = next(k for k, line in enumerate(lines) if SHARE_SENTENCE_END in line)
     lines[share] = lines[share].replace(SHARE_SENTENCE_END, f"{SHARE_SENTENCE_END[:-1]} {BODY_MARKUP}.")
-    path = folder / "nhs-choices-dystonia-hostile.txt"
+    path = folder / HOSTILE_PAGE
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -123,6 +127,21 @@ def test_comments_csv_is_pseudonymous(report: Path) -> None:
     assert rows and "author" not in rows[0]
     assert [r["pseudonym"] for r in rows] == PSEUDONYMS
     assert [r["text"] for r in rows] == TEXTS
+
+
+def test_fresh_kernels_give_the_bytes_of_warm_kernels(report: Path, tmp_path: Path) -> None:
+    """Every file of the real report (pages, CSVs, assets, index) built by `make report`'s warm kernels (forked from
+    one pre-imported process) is byte-identical to a build with a fresh kernel per notebook, as nbval runs them."""
+    notebooks = build.default_notebooks()
+    fresh = tmp_path / "fresh"
+    result = build.build_report(report.parent / HOSTILE_PAGE, fresh, notebooks, force=True, kernels="fresh",
+                                index_content=build.page_index_content, stream=io.StringIO())
+    assert result.ok, result.failures
+    assert result.ran == [nb.stem for nb in notebooks]
+    warm, cold = report_files(report), report_files(fresh)
+    assert warm.keys() == cold.keys()
+    assert [name for name in warm if warm[name] != cold[name]] == []
+    assert sum(1 for name in warm if name.endswith(".html")) == len(notebooks) + 1
 
 
 def test_handles_are_never_published(report: Path) -> None:
