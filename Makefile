@@ -51,9 +51,7 @@ report: data  ## tables, then every notebook re-run (only if its inputs changed)
 # Test files run in parallel on every core (pytest-xdist, --dist loadfile); a file's tests stay on one worker, so the
 # reports and servers its fixtures build are shared by its tests. The slowest files start first (SLOW_FIRST in
 # tests/conftest.py; --no-loadscope-reorder keeps that order). TEST_JOBS=0 runs them in one process.
-# One worker more than there are cores: while one waits on a browser, a kernel or a build, another computes
-# (on 2 cores, 3 workers took 140 s where 2 took 151 s, back to back; 4 were slower again).
-TEST_JOBS ?= $(shell expr $$(nproc) + 1)
+TEST_JOBS ?= auto
 test: $(STAMP)  ## every test, notebooks (nbval) and browser tests included
 	$(PY) -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder)
 
