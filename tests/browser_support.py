@@ -67,15 +67,26 @@ def launch_chromium() -> Iterator[Any]:
             browser.close()
 
 
-def open_page(browser: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
-    """Open a file (over file://) or URL, recording every request URL and every console/page error."""
-    page = browser.new_page()
+def page_url(target: Path | str) -> str:
+    """A file (as a file:// URI) or a URL, as open_page navigates to it."""
+    return target.as_uri() if isinstance(target, Path) else target
+
+
+def record(page: Any) -> tuple[list[str], list[str]]:
+    """From now on, record every request URL and every console/page error of `page` (as open_page does)."""
     requests: list[str] = []
     errors: list[str] = []
     page.on("request", lambda req: requests.append(req.url))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(target.as_uri() if isinstance(target, Path) else target, wait_until=wait_until)
+    return requests, errors
+
+
+def open_page(browser: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
+    """Open a file (over file://) or URL, recording every request URL and every console/page error."""
+    page = browser.new_page()
+    requests, errors = record(page)
+    page.goto(page_url(target), wait_until=wait_until)
     return page, requests, errors
 
 
@@ -86,15 +97,12 @@ def settled_figures(page: Any, scope: str = "", timeout_ms: int = 10_000) -> lis
     figure counts as settled when its SVG is as wide as its box and its output, unchanged 100 ms apart. At the
     deadline the last measurement is returned as it is, so the caller's assertions report what did not settle.
     """
-    deadline = time.monotonic() + timeout_ms / 1000
-    last: list[dict[str, Any]] | None = None
-    while True:
-        page.wait_for_timeout(100)
-        figures = page.evaluate(OVERFLOW_JS, scope)
-        drawn = all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
-        if (drawn and figures == last) or time.monotonic() > deadline:
-            return figures
-        last = figures
+    return settled_figures_of([page], scope, timeout_ms)[0]
+
+
+def _redrawn(figures: list[dict[str, Any]]) -> bool:
+    """Every figure's SVG is as wide as its box, and its box as wide as its output."""
+    return all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
 
 
 def drawn_figures(page: Any) -> int:
@@ -110,19 +118,6 @@ def drawn_figures(page: Any) -> int:
 OPEN_WINDOW_JS = "() => { window.open('about:blank', '_blank', 'popup'); }"
 
 
-def page_url(target: Path | str) -> str:
-    """A file (as a file:// URI) or a URL, as open_page navigates to it."""
-    return target.as_uri() if isinstance(target, Path) else target
-
-
-def record(page: Any) -> tuple[list[str], list[str]]:
-    """From now on, record every request URL and every console/page error of `page` (as open_page does)."""
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return requests, errors
 
 
 def open_window(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
@@ -160,8 +155,7 @@ def settled_figures_of(pages: list[Any], scope: str = "", timeout_ms: int = 10_0
             if done[i] is not None:
                 continue
             figures = page.evaluate(OVERFLOW_JS, scope)
-            drawn = all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
-            if (drawn and figures == last[i]) or late:
+            if (_redrawn(figures) and figures == last[i]) or late:
                 done[i] = figures
             last[i] = figures
         if all(d is not None for d in done):

@@ -206,9 +206,14 @@ def close_notebook(tab: Shown, lab: Lab, name: str) -> None:
         tab.page.evaluate("async () => { const app = window.jupyterapp; const w = app.shell.currentWidget;"
                           " if (w && w.context) { w.context.model.dirty = false; }"
                           " await app.commands.execute('application:close-all'); }")
+    stop_kernels(lab, f"notebooks/{name}")
+
+
+def stop_kernels(lab: Lab, path: str) -> None:
+    """Stop the kernels JupyterLab started for the file at `path`, or for every file under the folder `path`/."""
     with contextlib.suppress(OSError):
         for session in api(lab, "/api/sessions"):
-            if session["path"] == f"notebooks/{name}":
+            if session["path"] == path or session["path"].startswith(path.rstrip("/") + "/"):
                 api(lab, f"/api/sessions/{session['id']}", method="DELETE")
 
 
@@ -362,9 +367,6 @@ def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> No
         assert created[0] not in published and all(STORY_NOTEBOOK.match(n) for n in published), published
     finally:
         page.close()
-        with contextlib.suppress(OSError):
-            for session in api(lab, "/api/sessions"):
-                if session["path"].startswith("explore/"):
-                    api(lab, f"/api/sessions/{session['id']}", method="DELETE")
+        stop_kernels(lab, "explore/")
         for name in created:
             (SCRATCH / name).unlink(missing_ok=True)
