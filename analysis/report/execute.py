@@ -23,6 +23,8 @@ from analysis.report.export import export_html, prepare_exporter
 
 CELL_TIMEOUT = 600
 STARTUP_TIMEOUT = 120
+# Kernels alive at once, per notebook executing: the others have started and wait for their turn.
+AHEAD = 2
 
 
 def kernel_env(page: Path, root: Path, as_of: str | None) -> dict[str, str]:
@@ -110,17 +112,23 @@ class _Runner:
             self.loop.close()
 
     async def _run_all(self) -> None:
-        """Schedule every notebook under a semaphore and wait for all."""
-        gate = asyncio.Semaphore(self.jobs)
-        self.tasks = [asyncio.ensure_future(self._run_one(nb, gate)) for nb in self._jobs]
+        """Schedule every notebook and wait for all: at most `jobs` execute at once, as many again start their kernels."""
+        gate, started = asyncio.Semaphore(self.jobs), asyncio.Semaphore(self.jobs * AHEAD)
+        self.tasks = [asyncio.ensure_future(self._run_one(nb, gate, started)) for nb in self._jobs]
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
-    async def _run_one(self, path: Path, gate: asyncio.Semaphore) -> None:
-        """Execute one notebook in its own kernel; put (path, executed notebook or None, result) on the queue."""
+    async def _run_one(self, path: Path, gate: asyncio.Semaphore, started: asyncio.Semaphore) -> None:
+        """Execute one notebook in its own kernel; put (path, executed notebook or None, result) on the queue.
+
+        The kernel starts before the notebook's turn to execute (jupyter_client waits for the kernel to be
+        ready and then 0.2 s for quiet: that wait overlaps other notebooks' cells), and is stopped after
+        the notebook is handed over for export.
+        """
         import nbformat
+        from jupyter_client.manager import AsyncKernelManager
         from nbclient import NotebookClient
 
-        async with gate:
+        async with started:
             start = time.perf_counter()
             try:
                 nb = nbformat.read(path, as_version=4)
@@ -133,26 +141,30 @@ class _Runner:
                 """Remember which cell is running."""
                 current["cell"] = cell_index
 
-            km = self.kernel_manager() if self.kernel_manager else None
+            km = self.kernel_manager() if self.kernel_manager else AsyncKernelManager(kernel_name="python3")
             client = NotebookClient(nb, km=km, kernel_name="python3", timeout=CELL_TIMEOUT,
                                     startup_timeout=STARTUP_TIMEOUT, record_timing=False,
                                     resources={"metadata": {"path": str(path.parent)}},
                                     on_cell_start=on_cell_start)
             self.clients.append(client)
+            waited = 0.0
             try:
                 with open(self.log_dir / f"{path.stem}.kernel.log", "wb") as log:
-                    await client.async_execute(env=self.env, stderr=log)
+                    await client.async_start_new_kernel(env=self.env, stderr=log)
+                    await client.async_start_new_kernel_client()
+                    queued = time.perf_counter()
+                    async with gate:
+                        waited = time.perf_counter() - queued
+                        await client.async_execute(env=self.env, stderr=log)
+                done = (path, nb, {"seconds": time.perf_counter() - start - waited})
             except asyncio.CancelledError:
                 await self._shutdown(client)
                 raise
             except Exception as exc:  # noqa: BLE001 - reported to the user, not swallowed
-                await self._shutdown(client)
-                self.results.put((path, None, {"error": _describe_failure(exc, current["cell"]),
-                                               "seconds": time.perf_counter() - start}))
-                return
-            if km is not None:  # nbclient shuts down only the kernels it started itself
-                await self._shutdown(client)
-            self.results.put((path, nb, {"seconds": time.perf_counter() - start}))
+                done = (path, None, {"error": _describe_failure(exc, current["cell"]),
+                                     "seconds": time.perf_counter() - start - waited})
+            self.results.put(done)
+            await self._shutdown(client)  # the kernel manager is ours, so nbclient leaves its kernel running
 
     @staticmethod
     async def _shutdown(client: Any) -> None:
