@@ -71,7 +71,14 @@ from analysis.report.export import (
     write_assets,
 )
 from analysis.report.parts import TRAITS_FILE, plan_parts
-from analysis.report.warm import Zygote, kernel_manager_factory, load_kernels, start_kernels, warm_kernels
+from analysis.report.warm import (
+    Zygote,
+    kernel_manager_factory,
+    load_kernels,
+    shared_modules,
+    start_kernels,
+    warm_kernels,
+)
 
 __all__ = [
     "AS_OF_ENV",
@@ -322,7 +329,8 @@ def build_report(
         with contextlib.ExitStack() as stack:
             zygote = early[0] if early else None
             if pending and kernels == "warm":  # it imports while the page is checked
-                modules = sorted({_module_name(p, root) for nb, _, _ in pending for p in notebook_modules(nb, root)})
+                modules = shared_modules([{_module_name(p, root) for p in notebook_modules(nb, root)}
+                                          for nb, _, _ in pending])
                 libraries = libraries_of([nb for nb, _, _ in pending])
                 if index_content is page_index_content:
                     modules += ["analysis.report.content", "analysis.data.load"]

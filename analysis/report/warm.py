@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,18 @@ def _manager_class() -> type:
             self._reconcile_connection_info(provisioner.connection_info)
 
     return WarmKernelManager
+
+
+def shared_modules(per_notebook: list[set[str]]) -> list[str]:
+    """The modules to import in the fork server: those at least two of the notebooks import (all, for one notebook).
+
+    A module only one notebook uses (the comments' sentiment and readability: 0.45 s) is imported by that
+    notebook's kernel, in parallel with the others, instead of delaying every kernel's start.
+    """
+    if len(per_notebook) == 1:
+        return sorted(per_notebook[0])
+    counts = Counter(name for names in per_notebook for name in names)
+    return sorted(name for name, n in counts.items() if n > 1)
 
 
 def library_preloads(libraries: set[str] | None) -> list[str]:
