@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -84,6 +85,16 @@ def without_lines(df: pd.DataFrame) -> pd.DataFrame:
 def digit_groups(text: str) -> list[str]:
     """Return every number written in digits (thousands commas, decimals) that is not part of a word like "Brummy40"."""
     return re.findall(r"(?<![A-Za-z\d.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)", text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_library_server() -> Iterator[None]:
+    """A test worker's in-process warm builds fork their fork server from one library server (the libraries
+    are imported once per worker, not once per build); command-line builds still start their own."""
+    from analysis.report.warm import shared_libraries
+
+    with shared_libraries(varying=["PYTEST_CURRENT_TEST"]):  # pytest names the running test in the environment
+        yield
 
 
 @pytest.fixture(scope="session")

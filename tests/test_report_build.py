@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.report import build as report
 from analysis.report import cache as report_cache
+from analysis.report import warm
 from analysis.report.build import ReportResult, build_report
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -215,6 +219,63 @@ def test_warm_kernels_give_the_bytes_of_fresh_kernels(project: dict, tmp_path: P
     assert files_a.keys() == files_b.keys()
     different = [name for name in files_a if files_a[name] != files_b[name]]
     assert not different
+
+
+def test_a_shared_library_server_gives_the_bytes_of_an_own_fork_server(project: dict, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module's first build forked its fork server from the test worker's shared library server; a build of
+    the same project with a fork server of its own (as `python -m analysis report` starts) is identical."""
+    key = json.dumps(warm._shareable(report.kernel_env(project["page"], project["root"], "2013-06-01")), sort_keys=True)
+    assert key in warm._SHARED["servers"]
+    monkeypatch.setitem(warm._SHARED, "on", False)
+    page, notebooks = make_project(tmp_path / "proj")
+    own = build(tmp_path / "proj", page, notebooks, tmp_path / "own", key_numbers=INDEX_NUMBERS, caveats=INDEX_CAVEATS)
+    assert own.ok
+    assert report_files(tmp_path / "own") == project["first_files"]
+
+
+SHARED_SERVER_CHILD = """
+import json, sys, tempfile, time
+from pathlib import Path
+from analysis.report import warm
+from analysis.report.execute import kernel_env
+
+with warm.shared_libraries():
+    zygote = warm.Zygote(kernel_env(Path(sys.argv[1]), Path.cwd(), None), [])
+    zygote.load([], warm_up=False)
+    assert zygote.wait_ready() is None
+    kernel = zygote.fork(["-f", str(Path(tempfile.mkdtemp()) / "kernel.json")], str(Path.cwd()), {}, None)
+    (server,) = warm._SHARED["servers"].values()
+    print(json.dumps([server.proc.pid, zygote.proc.pid, kernel]), flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_killed_build_process_takes_its_shared_library_server_and_kernels_with_it(tmp_path: Path) -> None:
+    """SIGKILL the process that started a shared library server: the server, the fork server it forked and that
+    one's kernel all end (the server sees its channel close, or gets its parent-death signal; the rest follow by
+    parent-death signals), as with a fork server of its own."""
+    page = tmp_path / "page.txt"
+    page.write_text("Dystonia is a movement disorder.\n")
+    proc = subprocess.Popen([sys.executable, "-c", SHARED_SERVER_CHILD, str(page)], cwd=report.ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    pids = json.loads(proc.stdout.readline())
+    assert len(set(pids)) == 3 and all(alive(pid) for pid in pids)
+    proc.kill()
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def alive(pid: int) -> bool:
+    """True while a process runs (a zombie, dead but not yet reaped, does not count)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_size_and_single_local_plotly(project: dict) -> None:

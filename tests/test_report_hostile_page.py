@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import html
-import io
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,19 +82,36 @@ def handle_forms(handle: str) -> list[str]:
     return sorted(forms)
 
 
+def report_command(page: Path, out: Path, *extra: str) -> list[str]:
+    """`make report PAGE=page OUT=out` as a command line, with --force and `extra`."""
+    return [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out), "--force", *extra]
+
+
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the real report (every committed notebook re-run) for the hostile page, as `make report` does."""
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Build the real report (every committed notebook re-run) for the hostile page, as `make report` does; then
+    start the same build with a fresh kernel per notebook in the background (the browser tests run meanwhile)."""
     tmp = tmp_path_factory.mktemp("hostile")
     page = hostile_variant(tmp)
     comments = extract_page(page)["comments"]
     assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
     assert BODY_MARKUP in extract_page(page)["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
     out = tmp / "report"
-    cmd = [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out), "--force"]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    result = subprocess.run(report_command(page, out), cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=BUILD_TIMEOUT)
     assert result.returncode == 0, result.stderr
-    return out
+    fresh = subprocess.Popen(report_command(page, tmp / "fresh", "--kernels", "fresh"), cwd=PROJECT_ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    yield {"report": out, "fresh": fresh, "fresh_out": tmp / "fresh"}
+    if fresh.poll() is None:  # a test failed before waiting for it
+        fresh.kill()
+        fresh.communicate()
+
+
+@pytest.fixture(scope="module")
+def report(builds: dict[str, Any]) -> Path:
+    """The hostile page's report, built by `python -m analysis report` with warm kernels."""
+    return builds["report"]
 
 
 @pytest.fixture(scope="module")
@@ -127,21 +144,6 @@ def test_comments_csv_is_pseudonymous(report: Path) -> None:
     assert rows and "author" not in rows[0]
     assert [r["pseudonym"] for r in rows] == PSEUDONYMS
     assert [r["text"] for r in rows] == TEXTS
-
-
-def test_fresh_kernels_give_the_bytes_of_warm_kernels(report: Path, tmp_path: Path) -> None:
-    """Every file of the real report (pages, CSVs, assets, index) built by `make report`'s warm kernels (forked from
-    one pre-imported process) is byte-identical to a build with a fresh kernel per notebook, as nbval runs them."""
-    notebooks = build.default_notebooks()
-    fresh = tmp_path / "fresh"
-    result = build.build_report(report.parent / HOSTILE_PAGE, fresh, notebooks, force=True, kernels="fresh",
-                                index_content=build.page_index_content, stream=io.StringIO())
-    assert result.ok, result.failures
-    assert result.ran == [nb.stem for nb in notebooks]
-    warm, cold = report_files(report), report_files(fresh)
-    assert warm.keys() == cold.keys()
-    assert [name for name in warm if warm[name] != cold[name]] == []
-    assert sum(1 for name in warm if name.endswith(".html")) == len(notebooks) + 1
 
 
 def test_handles_are_never_published(report: Path) -> None:
@@ -271,3 +273,19 @@ def test_page_body_markup_shows_as_text(report: Path, opener: Any) -> None:
         assert errors == []
     finally:
         page.close()
+
+
+def test_fresh_kernels_give_the_bytes_of_warm_kernels(builds: dict[str, Any]) -> None:
+    """Every file of the real report (pages, CSVs, assets, index) built by `make report`'s warm kernels (forked from
+    one pre-imported process) is byte-identical to `--kernels fresh`: a fresh kernel per notebook, as nbval runs them.
+
+    Last in this file: the fresh build started when the report was built, and ran while the tests above did.
+    """
+    _, err = builds["fresh"].communicate(timeout=BUILD_TIMEOUT)
+    assert builds["fresh"].returncode == 0, err
+    notebooks = build.default_notebooks()
+    assert f"({len(notebooks)} run, 0 cached," in err.strip().splitlines()[-1], err
+    warm, cold = report_files(builds["report"]), report_files(builds["fresh_out"])
+    assert warm.keys() == cold.keys()
+    assert [name for name in warm if warm[name] != cold[name]] == []
+    assert sum(1 for name in warm if name.endswith(".html")) == len(notebooks) + 1

@@ -19,6 +19,7 @@ import importlib
 import json
 import os
 import signal
+import socket
 import sys
 
 PR_SET_PDEATHSIG = 1
@@ -146,10 +147,15 @@ def run_call(request: dict, zygote: int) -> None:
         os._exit(0)
 
 
-def serve(libraries: list[str]) -> None:
-    """Preload, say ready, then fork a kernel for each request until stdin closes; then stop every kernel."""
-    parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
-    started_env = dict(os.environ)
+def serve(libraries: list[str], parent: int | None = None, imported: dict[str, str] | None = None) -> None:
+    """Preload, say ready, then fork a kernel for each request until stdin closes; then stop every kernel.
+
+    parent: the process to die with (default: the build named by the environment); imported: variables
+    that imports done before (in a shared library server) set.
+    """
+    env_parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
+    parent = env_parent if parent is None else parent
+    started_env = {k: v for k, v in os.environ.items() if k not in (imported or {})}
     if parent:
         die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
@@ -194,6 +200,59 @@ def serve(libraries: list[str]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def serve_shared(libraries: list[str], code: str, channel: int) -> None:
+    """Shared mode: import the libraries and warm them up once, then fork one fork server per request.
+
+    A process that runs many builds (the test suite's workers) starts one of these. Each request on the
+    `channel` socket carries the build's environment, the libraries, and two pipe ends that become the
+    new fork server's stdin and stdout; it answers {"pid": N}. The fork server then is what a freshly
+    started one would be after importing the libraries, with the build's environment; it dies with this
+    process, which dies with the process that started it, and it stops when its build closes its stdin
+    (the build ended or was killed).
+    """
+    parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
+    if parent:
+        die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    before = dict(os.environ)
+    preload(libraries)
+    warm_up(code)
+    imported = {k: v for k, v in os.environ.items() if k not in before}
+    server = os.getpid()
+    with socket.socket(fileno=channel) as sock:
+        while True:
+            try:
+                message, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
+            except OSError:
+                return
+            if not message or len(fds) != 2:
+                return
+            request = json.loads(message)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    sock.close()
+                    os.dup2(fds[0], 0)
+                    os.dup2(fds[1], 1)
+                    for fd in fds:
+                        os.close(fd)
+                    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+                    os.environ.clear()
+                    os.environ.update(request["env"])
+                    os.environ.update({k: v for k, v in imported.items() if k not in os.environ})
+                    serve(request["libraries"], server, imported)
+                finally:
+                    os._exit(0)
+            for fd in fds:
+                os.close(fd)
+            sock.send(json.dumps({"pid": pid}).encode())
+
+
 if __name__ == "__main__":
-    serve(json.loads(sys.argv[1]))
+    if sys.argv[1] == "--shared":
+        serve_shared(json.loads(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+    else:
+        serve(json.loads(sys.argv[1]))
     os._exit(0)  # its kernels are stopped; skip tearing down pandas, scipy and plotly (0.4 s the build would wait)

@@ -15,16 +15,20 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
+
+from analysis.paths import AS_OF_ENV, PAGE_ENV
 
 ZYGOTE = Path(__file__).resolve().parent / "kernel_zygote.py"
+PARENT_ENV = "DYSTONIA_FACTS_ZYGOTE_PARENT"  # kernel_zygote.PARENT_ENV: the process the fork server dies with
 RUNNER = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
 # Heavy third-party modules the report's notebooks import (directly or through `analysis`): each is imported
 # when the build's notebooks import its package (all of them when that is not known). The kernel's own
@@ -64,14 +68,15 @@ def supported() -> bool:
 
 
 class _PidProcess:
-    """The part of subprocess.Popen that jupyter_client uses, for a kernel the fork server started."""
-
-    stdin = stdout = stderr = None
+    """The part of subprocess.Popen that jupyter_client and Zygote use, for a process a fork server started."""
 
     def __init__(self, pid: int) -> None:
-        """Remember the kernel's pid (also its process group)."""
+        """Remember the process's pid (a kernel's is also its process group)."""
         self.pid = pid
         self.returncode: int | None = None
+        self.stdin: TextIO | None = None
+        self.stdout: TextIO | None = None
+        self.stderr: TextIO | None = None
 
     def poll(self) -> int | None:
         """None while the kernel runs (the fork server reaps it when it ends)."""
@@ -106,18 +111,113 @@ class _PidProcess:
         self.send_signal(signal.SIGKILL)
 
 
+class SharedLibraries:
+    """One process that imports every heavy library once and forks a fork server for each build of this process.
+
+    For a process that runs many builds (a test worker): each build's fork server then starts without
+    importing the libraries again. It serves builds whose kernel environment is the one it was started
+    with, but for the page, the as-of date and the variables shared_libraries() was told vary.
+    """
+
+    def __init__(self, env: dict[str, str]) -> None:
+        """Start the server with `env` minus the page and as-of date (given to each fork server later)."""
+        self.env = _shareable(env)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.channel = ours
+        self.lock = threading.Lock()
+        command = [sys.executable, "-c", RUNNER, str(ZYGOTE), "--shared", json.dumps(library_preloads(None)), WARM_UP,
+                   str(theirs.fileno())]
+        self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, pass_fds=[theirs.fileno()],
+                                     env=dict(self.env, **{PARENT_ENV: str(os.getpid())}), cwd=str(ZYGOTE.parent.parent))
+        theirs.close()
+
+    def fork(self, env: dict[str, str], libraries: list[str]) -> _PidProcess:
+        """A new fork server for a build with `env`, its stdin and stdout pipes attached (text)."""
+        stdin_r, stdin_w = os.pipe()
+        stdout_r, stdout_w = os.pipe()
+        try:
+            with self.lock:
+                socket.send_fds(self.channel, [json.dumps({"env": env, "libraries": libraries}).encode()],
+                                [stdin_r, stdout_w])
+                reply = self.channel.recv(4096)
+        finally:
+            os.close(stdin_r)
+            os.close(stdout_w)
+        if not reply:
+            os.close(stdin_w)
+            os.close(stdout_r)
+            raise RuntimeError("the shared library server ended unexpectedly")
+        proc = _PidProcess(int(json.loads(reply)["pid"]))
+        proc.stdin = open(stdin_w, "w", encoding="utf-8")  # noqa: SIM115 - closed by Zygote.close
+        proc.stdout = open(stdout_r, encoding="utf-8")  # noqa: SIM115 - closed by Zygote.close
+        return proc
+
+    def close(self) -> None:
+        """Stop the server (fork servers it started end with it)."""
+        self.channel.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+_SHARED: dict[str, Any] = {"on": False, "servers": {}, "varying": ()}
+
+
+def _shareable(env: dict[str, str]) -> dict[str, str]:
+    """The part of a kernel environment a shared library server must have been started with."""
+    return {k: v for k, v in env.items() if k not in (PAGE_ENV, AS_OF_ENV, PARENT_ENV, *_SHARED["varying"])}
+
+
+def _shared_server(env: dict[str, str]) -> SharedLibraries | None:
+    """The shared library server for builds with kernel environment `env` (one per environment, started at its first
+    build), or None when not sharing.
+
+    Only from the main thread: Linux's parent-death signal follows the thread that started the server.
+    """
+    if not _SHARED["on"] or threading.current_thread() is not threading.main_thread():
+        return None
+    key = json.dumps(_shareable(env), sort_keys=True)
+    server = _SHARED["servers"].get(key)
+    if server is None or server.proc.poll() is not None:
+        server = _SHARED["servers"][key] = SharedLibraries(env)
+    return server
+
+
+@contextlib.contextmanager
+def shared_libraries(varying: Sequence[str] = ()) -> Iterator[None]:
+    """Within the block, this process's warm builds share library servers (see SharedLibraries).
+
+    varying: environment variables that change between builds without changing what importing the libraries
+    does (each fork server still gets the build's own value), like the page and the as-of date.
+    """
+    _SHARED.update(on=True, varying=tuple(varying))
+    try:
+        yield
+    finally:
+        _SHARED.update(on=False, varying=())
+        servers, _SHARED["servers"] = _SHARED["servers"], {}
+        for server in servers.values():
+            server.close()
+
+
 class Zygote:
     """The fork server process and the pipe to ask it for kernels."""
 
     def __init__(self, env: dict[str, str], libraries: list[str]) -> None:
         """Start the fork server with the kernels' environment; it imports `libraries` in the background.
 
-        It waits for load() (the notebooks' own modules) before it is ready.
+        It waits for load() (the notebooks' own modules) before it is ready. Within shared_libraries(), it is
+        forked from the shared library server instead, with every library already imported.
         """
-        env = dict(env, **{"DYSTONIA_FACTS_ZYGOTE_PARENT": str(os.getpid())})
-        self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(libraries)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
-                                     cwd=str(ZYGOTE.parent.parent))
+        shared = _shared_server(env)
+        if shared is not None:
+            self.proc: subprocess.Popen[str] | _PidProcess = shared.fork(env, libraries)
+        else:
+            self.proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(ZYGOTE), json.dumps(libraries)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                         env=dict(env, **{PARENT_ENV: str(os.getpid())}), cwd=str(ZYGOTE.parent.parent))
         self.lock = threading.Lock()
         self.loaded = False
         self.ready = False
