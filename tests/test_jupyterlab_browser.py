@@ -247,7 +247,10 @@ def assert_renders(page: Any, lab: Lab, name: str, requests: list[str], errors: 
         "([drawn, charts, areas, shown]) => document.querySelectorAll(drawn).length === charts"
         " && document.querySelectorAll(areas).length === shown",
         arg=[DRAWN, expected, f"{PANEL} .jp-OutputArea-child", shown_outputs(name)], timeout=RENDER_TIMEOUT)
-    page.wait_for_timeout(500)  # let a late renderer error show up
+    if expected:  # resizing three times and waiting for every redraw gives a late renderer error time to show up
+        assert_charts_fit(page, name)
+    else:
+        page.wait_for_timeout(500)  # let a late renderer error show up
     assert page.locator(DRAWN).count() == expected
     if any(name.startswith(n) for n in WITH_CHARTS):
         assert expected > 0, f"{name} should carry plotly charts"
@@ -257,8 +260,6 @@ def assert_renders(page: Any, lab: Lab, name: str, requests: list[str], errors: 
     remote = [u for u in requests if not u.startswith((lab.url, "data:", f"blob:{lab.url}"))]
     assert remote == [], remote
     assert "official Jupyter news" not in page.locator("body").inner_text()  # overrides.json: fetchNews off
-    if expected:
-        assert_charts_fit(page, name)
 
 
 # True once every plotly output of the notebook on screen also carries the PNG the plotly renderer adds to the model.
@@ -312,9 +313,10 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         page.wait_for_function(PNG_IN_MODEL_JS, arg=PLOTLY_MIME, timeout=RENDER_TIMEOUT)
         page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
         page.keyboard.press("Control+s")
+        # JupyterLab clears the dirty flag when the server has answered the save, so the file is written by then
+        # (a later write would still show in test_opening_left_notebooks_untouched).
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
                                timeout=RENDER_TIMEOUT)
-        page.wait_for_timeout(500)
         assert path.read_bytes() == before, f"{name}: saving after Run All changed the file"
         assert git_status(path) == git_before  # clean on a clean checkout ("" before and after)
         assert not [e for e in errors if "Failed to load resource" not in e], errors
@@ -354,8 +356,10 @@ def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> No
         assert "explore" in breadcrumbs, breadcrumbs  # the file browser starts in the scratch folder
         card.click()
         page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
-        page.wait_for_timeout(1000)
-        created = sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))
+        deadline = time.monotonic() + RENDER_TIMEOUT / 1000  # the new notebook's file, once the server has written it
+        while not (created := sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))):
+            assert time.monotonic() < deadline, "no new notebook file in explore/"
+            time.sleep(0.1)
         assert [n for n in created if n.endswith(".ipynb")], created
         assert not [n for n in os.listdir(NOTEBOOK_DIR) if n.startswith("Untitled")]
         ignored = subprocess.run(["git", "check-ignore", "-q", str(SCRATCH / created[0])], cwd=PROJECT_ROOT,
