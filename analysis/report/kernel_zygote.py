@@ -9,6 +9,9 @@ reads one JSON request per line on stdin ({"argv", "cwd", "env", "stderr"}) and 
 process group, the requested working folder, environment and stderr, and a brand-new IPython
 namespace. Children die with this process (PR_SET_PDEATHSIG), and this process dies with the build
 that started it, so no kernel outlives a build, even one killed with SIGKILL.
+
+Run as `... THIS_FILE --shared MODULES_JSON WARM_UP_CODE FD` it is a shared library server instead (see
+serve_shared): it imports once and forks one fork server per build of the process that started it.
 """
 
 from __future__ import annotations
