@@ -2,6 +2,7 @@
 
 * root and headless: --allow-root when run as root, no browser without a display (the URL with its token is printed);
 * a scratch folder: the file browser and the Launcher start in explore/ (git-ignored), seeded with the starter notebook;
+* warm kernels: a notebook's kernel starts with the heavy libraries imported (analysis/report/lab_kernels.py);
 * safe save: a pre-save hook keeps a notebook's bytes when nothing real changed (no PNG copies of plotly charts,
   no new execution counts, no 70000.0 -> 70000 re-serialisation), so `git diff` stays empty.
 Only the standard library is used here: the server imports this file at start-up.
@@ -125,5 +126,7 @@ if "get_config" in globals():  # executed by the Jupyter server (importing this 
     c.FileContentsManager.preferred_dir = SCRATCH
     c.FileContentsManager.pre_save_hook = safe_save
     c.LabApp.news_url = None
+    # Kernels forked from one process that imported pandas, plotly & co. once (analysis/report/lab_kernels.py).
+    c.AsyncMappingKernelManager.kernel_manager_class = "analysis.report.lab_kernels.WarmLabKernelManager"
     c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
     ensure_scratch()

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,6 +217,44 @@ def stop_kernels(lab: Lab, path: str) -> None:
                 api(lab, f"/api/sessions/{session['id']}", method="DELETE")
 
 
+def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, lab_tab: Shown) -> None:
+    """A new notebook from the Launcher is created in explore/ (git-ignored), not in notebooks/ or the report.
+
+    First in the module: JupyterLab as it opens (a reset workspace shows the Launcher), in the tab the notebook
+    tests then use.
+    """
+    before = set(os.listdir(SCRATCH)) if SCRATCH.is_dir() else set()
+    page = lab_tab.page
+    created: list[str] = []
+    try:
+        assert (SCRATCH / "starter.ipynb").is_file()  # the server config seeded the scratch folder
+        card = page.locator(".jp-LauncherCard[data-category='Notebook']").first
+        card.wait_for(timeout=RENDER_TIMEOUT)
+        breadcrumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
+        assert "explore" in breadcrumbs, breadcrumbs  # the file browser starts in the scratch folder
+        card.click()
+        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
+        page.wait_for_timeout(1000)
+        created = sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))
+        assert [n for n in created if n.endswith(".ipynb")], created
+        assert not [n for n in os.listdir(NOTEBOOK_DIR) if n.startswith("Untitled")]
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(SCRATCH / created[0])], cwd=PROJECT_ROOT,
+                                 timeout=30)
+        assert ignored.returncode == 0, "explore/ must be git-ignored"
+        from analysis.report.build import default_notebooks  # what `make report` publishes
+
+        published = [p.name for p in default_notebooks()]
+        assert created[0] not in published and all(STORY_NOTEBOOK.match(n) for n in published), published
+    finally:
+        # Lab shuts the new notebook's kernel down itself (a session deleted behind its back logs "Disposed" later)
+        page.evaluate("async () => { const app = window.jupyterapp; const w = app.shell.currentWidget;"
+                      " if (w && w.sessionContext) { await w.sessionContext.shutdown(); }"
+                      " await app.commands.execute('application:close-all'); }")
+        stop_kernels(lab, "explore/")
+        for name in created:
+            (SCRATCH / name).unlink(missing_ok=True)
+
+
 def test_notebooks_are_committed() -> None:
     """The committed notebooks are there, and at least some of them carry plotly charts."""
     assert NOTEBOOKS, NOTEBOOK_DIR
@@ -329,6 +367,54 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         close_notebook(lab_tab, lab, name)
 
 
+def processes() -> dict[int, tuple[int, str]]:
+    """Every live process: pid -> (parent pid, command line)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text()
+                found[int(proc.name)] = (int(stat.rsplit(")", 1)[1].split()[1]),
+                                         (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def kernels_of(lab: Lab) -> tuple[int, list[int]]:
+    """The server's fork server and the kernels forked from it now."""
+    table = processes()
+    server = next(pid for pid, (_, cmd) in table.items() if f"--IdentityProvider.token={lab.token}" in cmd)
+    zygotes = [pid for pid, (ppid, cmd) in table.items() if ppid == server and "kernel_zygote.py" in cmd]
+    assert len(zygotes) == 1, zygotes
+    return zygotes[0], sorted(pid for pid, (ppid, _) in table.items() if ppid == zygotes[0])
+
+
+def kernels_once(lab: Lab, ready: Callable[[list[int]], bool]) -> tuple[int, list[int]]:
+    """kernels_of(lab) once `ready(kernels)` holds (failing after 30 s)."""
+    deadline = time.monotonic() + 30
+    while not ready((found := kernels_of(lab))[1]):
+        assert time.monotonic() < deadline, found
+        time.sleep(0.1)
+    return found
+
+
+def test_kernels_are_forks_of_one_warm_process(lab: Lab) -> None:
+    """A kernel JupyterLab starts is forked from the server's one warm process (pandas already mapped into it, its
+    own process group); a restarted kernel is a new fork of the same process, and a stopped one is gone."""
+    kernel = api(lab, "/api/kernels", method="POST")["id"]
+    try:
+        zygote, (first,) = kernels_once(lab, lambda kernels: len(kernels) == 1)
+        assert "/pandas/" in Path(f"/proc/{first}/maps").read_text()  # imported before the kernel existed
+        assert os.getpgid(first) == first
+        api(lab, f"/api/kernels/{kernel}/restart", method="POST")
+        again, (second,) = kernels_once(lab, lambda kernels: len(kernels) == 1 and kernels != [first])
+        assert again == zygote and second != first
+    finally:
+        api(lab, f"/api/kernels/{kernel}", method="DELETE")
+    kernels_once(lab, lambda kernels: kernels == [])
+
+
 def test_opening_left_notebooks_untouched(lab: Lab) -> None:
     """After every notebook was opened, rendered, run and saved, the files on disk are byte for byte the same, with no new files."""
     time.sleep(1)
@@ -341,34 +427,3 @@ def test_opening_left_notebooks_untouched(lab: Lab) -> None:
     for model in api(lab, "/api/contents/notebooks")["content"]:
         if model["name"] in lab.before:
             assert model["size"] == len(lab.before[model["name"]]), model["name"]
-
-
-def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, browser: Any) -> None:
-    """A new notebook from the Launcher is created in explore/ (git-ignored), not in notebooks/ or the report."""
-    before = set(os.listdir(SCRATCH)) if SCRATCH.is_dir() else set()
-    page, _, _ = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
-    created: list[str] = []
-    try:
-        assert (SCRATCH / "starter.ipynb").is_file()  # the server config seeded the scratch folder
-        card = page.locator(".jp-LauncherCard[data-category='Notebook']").first
-        card.wait_for(timeout=RENDER_TIMEOUT)
-        breadcrumbs = page.locator(".jp-FileBrowser .jp-BreadCrumbs").inner_text()
-        assert "explore" in breadcrumbs, breadcrumbs  # the file browser starts in the scratch folder
-        card.click()
-        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=RENDER_TIMEOUT)
-        page.wait_for_timeout(1000)
-        created = sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))
-        assert [n for n in created if n.endswith(".ipynb")], created
-        assert not [n for n in os.listdir(NOTEBOOK_DIR) if n.startswith("Untitled")]
-        ignored = subprocess.run(["git", "check-ignore", "-q", str(SCRATCH / created[0])], cwd=PROJECT_ROOT,
-                                 timeout=30)
-        assert ignored.returncode == 0, "explore/ must be git-ignored"
-        from analysis.report.build import default_notebooks  # what `make report` publishes
-
-        published = [p.name for p in default_notebooks()]
-        assert created[0] not in published and all(STORY_NOTEBOOK.match(n) for n in published), published
-    finally:
-        page.close()
-        stop_kernels(lab, "explore/")
-        for name in created:
-            (SCRATCH / name).unlink(missing_ok=True)

@@ -298,11 +298,33 @@ class Zygote:
             self.proc.stdout.close()
 
 
-def _same_interpreter(cmd: list[str]) -> bool:
+def same_interpreter(cmd: list[str]) -> bool:
     """True when a kernel command is `<this python> -m ipykernel_launcher ...`."""
     if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
         return False
     return os.path.realpath(cmd[0]) == os.path.realpath(sys.executable) or cmd[0] in ("python", "python3")
+
+
+def kernel_launch_env(kw: dict[str, Any]) -> dict[str, str]:
+    """The environment jupyter_client would give the kernel process (its launch keywords' env, or ours)."""
+    return {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
+
+
+async def launch_forked(manager: Any, zygote: Zygote, kernel_cmd: list[str], kw: dict[str, Any]) -> None:
+    """A kernel manager's launch step done by a fork server: the kernel is forked, jupyter_client does the rest."""
+    import asyncio
+
+    stderr = kw.get("stderr")
+    env = kernel_launch_env(kw)
+    cwd = str(kw.get("cwd") or os.getcwd())
+    pid = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: zygote.fork(kernel_cmd[3:], cwd, env, getattr(stderr, "name", None)))
+    provisioner = manager.provisioner
+    assert provisioner is not None
+    provisioner.process = _PidProcess(pid)
+    provisioner.pid = provisioner.pgid = pid
+    provisioner.cwd = cwd
+    manager._reconcile_connection_info(provisioner.connection_info)
 
 
 def _manager_class() -> type:
@@ -316,23 +338,10 @@ def _manager_class() -> type:
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             """Fork a warm kernel instead of starting a new interpreter (when it is the same kernel)."""
-            if self.zygote is None or not _same_interpreter(kernel_cmd):
+            if self.zygote is None or not same_interpreter(kernel_cmd):
                 await super()._async_launch_kernel(kernel_cmd, **kw)
                 return
-            stderr = kw.get("stderr")
-            env = {k: str(v) for k, v in (kw.get("env") or os.environ).items()}
-            cwd = str(kw.get("cwd") or os.getcwd())
-            import asyncio
-
-            zygote = self.zygote
-            pid = await asyncio.get_running_loop().run_in_executor(
-                None, lambda: zygote.fork(kernel_cmd[3:], cwd, env, getattr(stderr, "name", None)))
-            provisioner = self.provisioner
-            assert provisioner is not None
-            provisioner.process = _PidProcess(pid)
-            provisioner.pid = provisioner.pgid = pid
-            provisioner.cwd = cwd
-            self._reconcile_connection_info(provisioner.connection_info)
+            await launch_forked(self, self.zygote, kernel_cmd, kw)
 
     return WarmKernelManager
 
