@@ -9,6 +9,16 @@ import pytest
 from analysis.report import lab_kernels
 
 
+class FakeProcess:
+    """The fork server's process: running until `returncode` is set."""
+
+    returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """None while it runs."""
+        return self.returncode
+
+
 class FakeZygote:
     """Records what lab_zygote does with a fork server (a real one is started by the JupyterLab tests)."""
 
@@ -17,6 +27,7 @@ class FakeZygote:
     def __init__(self, env: dict[str, str], libraries: list[str]) -> None:
         """Remember the environment and libraries it was started with."""
         self.env, self.libraries, self.modules, self.closed = env, libraries, None, False
+        self.proc = FakeProcess()
         FakeZygote.started.append(self)
 
     def load(self, modules: list[str], warm_up: bool = True) -> None:
@@ -48,14 +59,17 @@ def test_one_fork_server_for_every_kernel_of_the_server(fake: Any) -> None:
     assert not [name for name in first.libraries if name.split(".")[0] == "analysis"]
 
 
-def test_an_upgrade_or_another_environment_replaces_it(fake: Any) -> None:
-    """Installed packages changed (or a kernel with another environment): a new fork server, the old one stopped."""
+def test_an_upgrade_another_environment_or_its_end_replaces_it(fake: Any) -> None:
+    """Installed packages changed, a kernel with another environment, or the fork server ended: a new one (the old
+    one stopped)."""
     old = lab_kernels.lab_zygote({"PATH": "/bin"})
     fake["installed"] = [2]
     new = lab_kernels.lab_zygote({"PATH": "/bin"})
     assert new is not old and old.closed and not new.closed
     other = lab_kernels.lab_zygote({"PATH": "/usr/bin"})
     assert other is not new and new.closed
+    other.proc.returncode = -9  # it ended (killed): the next kernel gets a new one
+    assert lab_kernels.lab_zygote({"PATH": "/usr/bin"}) is not other
 
 
 def test_fresh_kernels_on_request(fake: Any) -> None:

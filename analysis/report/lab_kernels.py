@@ -35,11 +35,11 @@ def installed_state() -> list[int]:
 
 def lab_zygote(env: dict[str, str]) -> Zygote | None:
     """The server's fork server for kernels with environment `env` (started for the first kernel; replaced when the
-    environment or the installed packages changed); None: start this kernel the ordinary way."""
+    environment or the installed packages changed, or when it ended); None: start this kernel the ordinary way."""
     if not supported() or env.get(FRESH_ENV) == "1" or threading.current_thread() is not threading.main_thread():
         return None  # the parent-death signal follows the thread that starts the fork server: only the main one
     key = json.dumps([{k: v for k, v in env.items() if k not in PER_KERNEL}, installed_state()], sort_keys=True)
-    if _SERVER["key"] != key:
+    if _SERVER["key"] != key or _SERVER["zygote"].proc.poll() is not None:  # new, changed, or it ended
         if _SERVER["zygote"] is not None:
             _SERVER["zygote"].close()  # its kernels stop too: only after an upgrade or with another environment
         zygote = Zygote(env, library_preloads(None))
