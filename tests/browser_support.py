@@ -118,8 +118,6 @@ def drawn_figures(page: Any) -> int:
 OPEN_WINDOW_JS = "() => { window.open('about:blank', '_blank', 'popup'); }"
 
 
-
-
 def open_window(opener: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
     """open_page in a popup window of `opener` (a page), sharing its renderer: recorded from before it navigates."""
     with opener.context.expect_page() as popup:

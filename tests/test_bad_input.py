@@ -43,9 +43,9 @@ def _error_line(code: int, out: str, err: str) -> str:
 def _extract_cli(path: Path, out: Path) -> tuple[int, str, str]:
     """`python -m analysis extract PATH --out OUT` through the CLI's entry point in this process: (exit code, stdout, stderr).
 
-    main's return value is the process's exit code (`sys.exit(main())`); an exception escaping it would
-    fail the test here as it would print a traceback there. test_the_command_exits_2_with_one_line runs
-    the command as a separate process.
+    main's return value is the process's exit code (`python -m analysis` exits with it); an exception
+    escaping it would fail the test here as it would print a traceback there.
+    test_the_command_exits_2_with_one_line runs the command as a separate process.
     """
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():

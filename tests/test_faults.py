@@ -24,6 +24,7 @@ from analysis import output_dir
 from analysis.report import build as report
 from analysis.report.cache import CACHE_DIRNAME
 from tests.conftest import MANIFEST, PROCESSED, PROJECT_ROOT, RAW_PAGE
+from tests.process_support import processes_with
 from tests.test_report_build import toy_types, write_notebook
 
 OLD_AS_OF, NEW_AS_OF = "2026-11-25", "2027-01-31"
@@ -48,19 +49,6 @@ def is_complete(out: Path) -> bool:
     from analysis.report.cache import published_files
 
     return published_files(out) == manifest["files"]
-
-
-def processes_with(marker: str) -> list[int]:
-    """Live processes whose environment mentions marker (our kernels carry the page path)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit() and int(proc.name) != os.getpid():
-            try:
-                if marker.encode() in (proc / "environ").read_bytes():
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-    return found
 
 
 def assert_no_processes_left(marker: str, within: float = 10.0) -> None:

@@ -25,6 +25,7 @@ import pytest
 from analysis.paths import STORY_NOTEBOOK
 from tests.browser_support import MAX_FIGURE_PX, SHOTS, launch_chromium, needs_chromium, open_page, settled_figures
 from tests.conftest import PROJECT_ROOT
+from tests.process_support import process_table
 
 pytestmark = needs_chromium
 
@@ -367,23 +368,9 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         close_notebook(lab_tab, lab, name)
 
 
-def processes() -> dict[int, tuple[int, str]]:
-    """Every live process: pid -> (parent pid, command line)."""
-    found = {}
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                stat = (proc / "stat").read_text()
-                found[int(proc.name)] = (int(stat.rsplit(")", 1)[1].split()[1]),
-                                         (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-            except (OSError, ValueError, IndexError):
-                continue
-    return found
-
-
 def kernels_of(lab: Lab) -> tuple[int, list[int]]:
     """The server's fork server and the kernels forked from it now."""
-    table = processes()
+    table = process_table()
     server = next(pid for pid, (_, cmd) in table.items() if f"--IdentityProvider.token={lab.token}" in cmd)
     zygotes = [pid for pid, (ppid, cmd) in table.items() if ppid == server and "kernel_zygote.py" in cmd]
     assert len(zygotes) == 1, zygotes

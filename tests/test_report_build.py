@@ -17,6 +17,7 @@ from analysis.report import build as report
 from analysis.report import cache as report_cache
 from analysis.report import warm
 from analysis.report.build import ReportResult, build_report
+from tests.process_support import alive
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 CHART_CELL = (
@@ -268,14 +269,6 @@ def test_a_killed_build_process_takes_its_shared_library_server_and_kernels_with
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in pids if alive(pid)]
-
-
-def alive(pid: int) -> bool:
-    """True while a process runs (a zombie, dead but not yet reaped, does not count)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def test_size_and_single_local_plotly(project: dict) -> None:

@@ -54,7 +54,6 @@ PSEUDONYMS = ["Commenter A", "Commenter B", "Commenter C"]
 BODY_MARKUP = '<img src=y onerror="window.__pwned=true">'  # no digit: the coverage check would refuse it
 SHARE_SENTENCE_END = "or blepharospasm (which affects the eyelids)."
 SAID_ON = re.compile(r"^\S.* said on (?P<date>\d{1,2} [A-Za-z]+ \d{4})$")
-HOSTILE_PAGE = "nhs-choices-dystonia-hostile.txt"
 BUILD_TIMEOUT = 900  # the five real notebooks re-run (~30 s alone; much longer on a busy 2-CPU machine)
 
 
@@ -70,7 +69,7 @@ def hostile_variant(folder: Path) -> Path:
         lines[body[0]] = text
     share = next(k for k, line in enumerate(lines) if SHARE_SENTENCE_END in line)
     lines[share] = lines[share].replace(SHARE_SENTENCE_END, f"{SHARE_SENTENCE_END[:-1]} {BODY_MARKUP}.")
-    path = folder / HOSTILE_PAGE
+    path = folder / "nhs-choices-dystonia-hostile.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 

@@ -96,6 +96,11 @@ def warm_up(code: str) -> None:
         exec(compile(code, "<warm-up>", "exec"), {})  # noqa: S102 - fixed code from analysis.report.warm
 
 
+def added_since(before: dict[str, str]) -> dict[str, str]:
+    """The environment variables set since `before` was taken (by imports: debugpy sets one)."""
+    return {k: v for k, v in os.environ.items() if k not in before}
+
+
 def become_kernel(request: dict, ready_fd: int, zygote: int, imported_env: dict[str, str]) -> None:
     """In the forked child: set up like a freshly launched kernel process, then run ipykernel. Never returns.
 
@@ -158,7 +163,7 @@ def serve(libraries: list[str], parent: int | None = None, imported: dict[str, s
     """
     env_parent = int(os.environ.pop(PARENT_ENV, "0") or 0)
     parent = env_parent if parent is None else parent
-    started_env = {k: v for k, v in os.environ.items() if k not in (imported or {})}
+    started_env = dict(os.environ)
     if parent:
         die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
@@ -173,7 +178,7 @@ def serve(libraries: list[str], parent: int | None = None, imported: dict[str, s
     preload(more["modules"])
     warm_up(more["code"])
     failure = prewarm(more["warm"])
-    imported_env = {k: v for k, v in os.environ.items() if k not in started_env}
+    imported_env = {**(imported or {}), **added_since(started_env)}
     print(json.dumps({"ready": True, "error": failure}), file=reply, flush=True)
     children: list[int] = []
     zygote = os.getpid()
@@ -222,7 +227,7 @@ def serve_shared(libraries: list[str], code: str, channel: int) -> None:
     before = dict(os.environ)
     preload(libraries)
     warm_up(code)
-    imported = {k: v for k, v in os.environ.items() if k not in before}
+    imported = added_since(before)
     server = os.getpid()
     with socket.socket(fileno=channel) as sock:
         while True:
