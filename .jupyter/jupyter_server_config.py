@@ -3,6 +3,7 @@
 * root and headless: --allow-root when run as root, no browser without a display (the URL with its token is printed);
 * a scratch folder: the file browser and the Launcher start in explore/ (git-ignored), seeded with the starter notebook;
 * warm kernels: a notebook's kernel starts with the heavy libraries imported (analysis/report/lab_kernels.py);
+* whole saves: a saved notebook replaces the file in one step (analysis/report/lab_contents.py);
 * safe save: a pre-save hook keeps a notebook's bytes when nothing real changed (no PNG copies of plotly charts,
   no new execution counts, no 70000.0 -> 70000 re-serialisation), so `git diff` stays empty.
 Only the standard library is used here: the server imports this file at start-up.
@@ -123,6 +124,8 @@ if "get_config" in globals():  # executed by the Jupyter server (importing this 
     c.ServerApp.root_dir = str(PROJECT_ROOT)
     c.ServerApp.allow_root = is_root()
     c.ServerApp.open_browser = has_display()
+    # A save replaces the file in one step: a `make report` or `make test` running meanwhile never reads half of it.
+    c.ServerApp.contents_manager_class = "analysis.report.lab_contents.ReplacingContentsManager"
     c.FileContentsManager.preferred_dir = SCRATCH
     c.FileContentsManager.pre_save_hook = safe_save
     c.LabApp.news_url = None
