@@ -392,7 +392,8 @@ def _build_into(stage: Path, out: Path, notebooks: list[Path], pending: list[tup
         (stage / f"{nb.stem}.html").write_bytes(data)
         new_entries[nb.stem] = {"key": key, "figures": result["figures"]}
         results[nb.stem] = PageResult(nb.stem, "ran", seconds, title, result["figures"])
-        _progress(stream, len(results), total, nb.stem, f"done {seconds:.1f}s")
+        note = f" ({result['note']})" if "note" in result else ""
+        _progress(stream, len(results), total, nb.stem, f"done {seconds:.1f}s{note}")
         checkpoint("notebook-done")
 
     index: dict[str, Any] = {}
