@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import os
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -89,6 +91,9 @@ class _Runner:
                  kernel_manager: Callable[[], Any] | None = None) -> None:
         """Prepare the loop; nothing runs until start()."""
         self.env, self.log_dir, self.jobs = env, log_dir, jobs
+        # Kernels talk to the build over Unix sockets in a folder of the build's own, not TCP ports: a port that was
+        # free when chosen can be taken by another program's kernel (JupyterLab, another build) before ours binds it.
+        self.sockets = Path(tempfile.mkdtemp(prefix="dystonia-facts-kernels-"))
         self.kernel_manager = kernel_manager
         self.results: queue.Queue[tuple[Path, Any, dict[str, Any]]] = queue.Queue()
         self.loop = asyncio.new_event_loop()
@@ -114,6 +119,7 @@ class _Runner:
             with contextlib.suppress(BaseException):
                 self.loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
             self.loop.close()
+            shutil.rmtree(self.sockets, ignore_errors=True)
 
     async def _run_all(self) -> None:
         """Schedule every notebook and wait for all: at most `jobs` execute at once, as many again start their kernels."""
@@ -148,6 +154,8 @@ class _Runner:
             def new_client(startup_timeout: float) -> Any:
                 """A notebook client with a kernel manager of its own (nothing started yet)."""
                 km = self.kernel_manager() if self.kernel_manager else AsyncKernelManager(kernel_name="python3")
+                km.transport, km.cache_ports = "ipc", False
+                km.ip = str(self.sockets / f"k{len(self.clients)}")  # its sockets: k<N>-1 ... k<N>-5
                 client = NotebookClient(nb, km=km, kernel_name="python3", timeout=CELL_TIMEOUT,
                                         startup_timeout=startup_timeout, record_timing=False,
                                         resources={"metadata": {"path": str(path.parent)}},
