@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,18 @@ def test_a_kernel_that_dies_is_reported_not_retried(tmp_path: Path) -> None:
     assert made == 1 and len(pids) == 1
     assert result["error"] == "kernel start-up: RuntimeError: Kernel died before replying to kernel_info", result
     assert not alive(pids[0])
+
+
+def test_kernels_use_unix_sockets_in_a_folder_the_build_removes(tmp_path: Path) -> None:
+    """A notebook's kernel is connected over ipc (Unix sockets in the build's own folder, no TCP port another
+    program could take first); the folder is gone when the notebooks are done."""
+    nb = write_notebook(tmp_path / "one.ipynb", [new_code_cell(
+        "import json\nfrom ipykernel.connect import get_connection_info\n"
+        "info = json.loads(get_connection_info())\nprint(info['transport'], info['ip'])")])
+    done: dict[str, Any] = {}
+    execute.run_pending([(nb, "key", "One")], execute.kernel_env(RAW_PAGE, tmp_path, None), tmp_path, 1,
+                        lambda path, key, title, result: done.update(result))
+    assert "html" in done, done
+    transport, folder = re.search(r"(\w+) (/\S+)/k0\b", done["html"]).groups()
+    assert transport == "ipc" and Path(folder).name.startswith("dystonia-facts-kernels-")
+    assert not Path(folder).exists()
