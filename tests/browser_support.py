@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,15 @@ def settled_figures_of(pages: list[Any], scope: str = "", timeout_ms: int = 10_0
 
 
 # The same with playwright's async API, for tests that work on several pages at the same time (their waits overlap).
+def run_in_thread(main: Callable[[], Awaitable[Any]]) -> Any:
+    """asyncio.run(main()) in a thread of its own (a sync playwright may be running its event loop in this one)."""
+    async def run() -> Any:
+        return await main()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
 @asynccontextmanager
 async def launch_chromium_async() -> AsyncIterator[Any]:
     """launch_chromium for playwright's async API."""
@@ -171,34 +180,6 @@ async def launch_chromium_async() -> AsyncIterator[Any]:
             yield browser
         finally:
             await browser.close()
-
-
-@contextmanager
-def chromium_on_a_thread() -> Iterator[Callable[[Callable[[Any], Awaitable[Any]]], Any]]:
-    """launch_chromium_async on an event loop in a thread of its own, for all of a module's tests (one browser).
-
-    Yields run(work): work(browser) is awaited on that loop and run() returns its result (or raises its error),
-    so plain test functions can use the one browser; the thread keeps asyncio out of the test's own thread.
-    """
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="chromium", daemon=True)
-    thread.start()
-    browser_cm = launch_chromium_async()
-
-    def run(work: Callable[[Any], Awaitable[Any]]) -> Any:
-        """Await work(browser) on the browser's loop."""
-        return asyncio.run_coroutine_threadsafe(work(browser), loop).result()
-
-    try:
-        browser = asyncio.run_coroutine_threadsafe(browser_cm.__aenter__(), loop).result()
-        try:
-            yield run
-        finally:
-            asyncio.run_coroutine_threadsafe(browser_cm.__aexit__(None, None, None), loop).result()
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
 
 
 async def open_page_async(context: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:

@@ -9,24 +9,27 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from analysis import __main__ as cli
 from analysis.data.extract import extract_page
 from analysis.report import build
 from tests.browser_support import (
     LIVE_MARKUP_JS,
     LOCAL_SCHEMES,
     NO_LIVE_MARKUP,
-    chromium_on_a_thread,
     drawn_figures_async,
+    launch_chromium,
+    launch_chromium_async,
     needs_chromium,
+    open_page,
     open_page_async,
+    open_window,
     open_window_async,
+    run_in_thread,
 )
 from tests.conftest import PROJECT_ROOT, RAW_PAGE
 from tests.test_report_build import report_files
@@ -85,24 +88,23 @@ def report_command(page: Path, out: Path, *extra: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Start building the real report (every committed notebook re-run) for the hostile page with a fresh kernel
-    per notebook (`python -m analysis report --kernels fresh`, in the background: the browser tests run meanwhile);
-    build it as `make report` does (warm kernels), in this process (its libraries are imported here already)."""
+    """Build the real report (every committed notebook re-run) for the hostile page, as `make report` does; then
+    start the same build with a fresh kernel per notebook in the background (the browser tests run meanwhile)."""
     tmp = tmp_path_factory.mktemp("hostile")
     page = hostile_variant(tmp)
-    tables = extract_page(page)
-    assert list(tables["comments"]["author"]) == HANDLES and list(tables["comments"]["text"]) == TEXTS
-    assert BODY_MARKUP in tables["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
+    comments = extract_page(page)["comments"]
+    assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
+    assert BODY_MARKUP in extract_page(page)["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
     out = tmp / "report"
+    result = subprocess.run(report_command(page, out), cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=BUILD_TIMEOUT)
+    assert result.returncode == 0, result.stderr
     fresh = subprocess.Popen(report_command(page, tmp / "fresh", "--kernels", "fresh"), cwd=PROJECT_ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        assert cli.main(["report", *report_command(page, out)[4:]]) == 0
-        yield {"report": out, "fresh": fresh, "fresh_out": tmp / "fresh"}
-    finally:
-        if fresh.poll() is None:  # a test failed before waiting for it
-            fresh.kill()
-            fresh.communicate()
+    yield {"report": out, "fresh": fresh, "fresh_out": tmp / "fresh"}
+    if fresh.poll() is None:  # a test failed before waiting for it
+        fresh.kill()
+        fresh.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -112,19 +114,12 @@ def report(builds: dict[str, Any]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browse(report: Path) -> Iterator[Callable[[Callable[[Any], Awaitable[Any]]], Any]]:
-    """browse(work) awaits work(opener) in one headless Chromium (async playwright) for the module: the opener shows
-    the report's index, and open_window_async(opener, ...) opens a page in a window of its own sharing its renderer
-    (plotly.js compiled once for them all)."""
-    with chromium_on_a_thread() as run:
-        opener = run(lambda browser: index_page(browser, report))
-        yield lambda work: run(lambda _: work(opener))
-
-
-async def index_page(browser: Any, report: Path) -> Any:
-    """The report's index in a new context of the browser."""
-    page, _, _ = await open_page_async(await browser.new_context(), report / "index.html")
-    return page
+def opener(report: Path) -> Any:
+    """A headless Debian Chromium driven by playwright, showing the report's index: open_window(opener, ...)
+    opens a page in a window of its own that shares the index's renderer (plotly.js compiled once for them all)."""
+    with launch_chromium() as chromium:
+        page, _, _ = open_page(chromium.new_context(), report / "index.html")
+        yield page
 
 
 def notebook_figures(stem: str) -> int:
@@ -231,59 +226,52 @@ async def check_inert_and_offline(path: Path, page: Any, requests: list[str], er
         assert handle not in shown and html.escape(handle) not in shown, (path.name, handle)
 
 
-def test_pages_are_inert_and_offline(report: Path, browse: Callable[[Callable[[Any], Awaitable[Any]]], Any]) -> None:
+def test_pages_are_inert_and_offline(report: Path) -> None:
     """Every page loads only local files, logs no errors, draws its charts, and nothing hostile runs."""
     # The pages are checked at the same time, each in its own window (hovering waits for frames and plotly's
     # throttle, so one page's waits overlap another's); they share one renderer, which compiles plotly.js once.
     paths = sorted(report.glob("*.html"), key=lambda p: -notebook_figures(p.stem))  # the longest to hover first
 
-    async def check_all(opener: Any) -> None:
-        checks, windows = [], []
-        for path in paths:  # opened one after another: each reuses the compiled plotly.js
-            windows.append(window := await open_window_async(opener, path))
-            checks.append(asyncio.create_task(check_inert_and_offline(path, *window)))
-        await asyncio.gather(*checks)
-        for page, _, _ in windows:
-            await page.close()
+    async def check_all() -> None:
+        async with launch_chromium_async() as chromium:
+            context = await chromium.new_context()
+            first = await open_page_async(context, paths[0])
+            checks = [asyncio.create_task(check_inert_and_offline(paths[0], *first))]
+            for path in paths[1:]:  # opened one after another: each reuses the compiled plotly.js
+                checks.append(asyncio.create_task(check_inert_and_offline(path, *await open_window_async(first[0], path))))
+            await asyncio.gather(*checks)
+            await context.close()
 
-    browse(check_all)
+    run_in_thread(check_all)
 
 
-def test_hostile_comments_show_as_text(report: Path, browse: Callable[[Callable[[Any], Awaitable[Any]]], Any]) -> None:
+def test_hostile_comments_show_as_text(report: Path, opener: Any) -> None:
     """04-page-feedback quotes each hostile comment as literal, visible text in a table cell."""
-
-    async def check(opener: Any) -> None:
-        page, _, errors = await open_window_async(opener, report / "04-page-feedback.html")
-        try:
-            cells = await page.locator("table.dataframe td").all_inner_texts()
-            for text in TEXTS:
-                assert text in cells, text
-            shown = await page.locator("body").inner_text()
-            for hostile in HOSTILE:
-                assert hostile in shown, hostile
-            for pseudonym in PSEUDONYMS:
-                assert pseudonym in shown, pseudonym
-            assert await page.evaluate("typeof window.__pwned") == "undefined"
-            assert errors == []
-        finally:
-            await page.close()
-
-    browse(check)
+    page, _, errors = open_window(opener, report / "04-page-feedback.html")
+    try:
+        cells = page.locator("table.dataframe td").all_inner_texts()
+        for text in TEXTS:
+            assert text in cells, text
+        shown = page.locator("body").inner_text()
+        for hostile in HOSTILE:
+            assert hostile in shown, hostile
+        for pseudonym in PSEUDONYMS:
+            assert pseudonym in shown, pseudonym
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert errors == []
+    finally:
+        page.close()
 
 
-def test_page_body_markup_shows_as_text(report: Path, browse: Callable[[Callable[[Any], Awaitable[Any]]], Any]) -> None:
+def test_page_body_markup_shows_as_text(report: Path, opener: Any) -> None:
     """Markup in the page's own text is quoted literally in 02-types, and nothing of it runs."""
-
-    async def check(opener: Any) -> None:
-        page, _, errors = await open_window_async(opener, report / "02-types.html")
-        try:
-            assert BODY_MARKUP in await page.locator("blockquote").first.inner_text()
-            assert await page.evaluate("typeof window.__pwned") == "undefined"
-            assert errors == []
-        finally:
-            await page.close()
-
-    browse(check)
+    page, _, errors = open_window(opener, report / "02-types.html")
+    try:
+        assert BODY_MARKUP in page.locator("blockquote").first.inner_text()
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert errors == []
+    finally:
+        page.close()
 
 
 def test_fresh_kernels_give_the_bytes_of_warm_kernels(builds: dict[str, Any]) -> None:
