@@ -26,7 +26,7 @@ from analysis.report.export import export_html, prepare_exporter
 CELL_TIMEOUT = 600
 STARTUP_TIMEOUT = 120
 # A kernel that has not answered within this is stopped and a new one started, once (nothing of the notebook
-# has run yet). A fresh kernel answers in 1-10 s on a busy 2-core machine; in one test run in ~30 one never did
+# has run yet). A fresh kernel answers in 1-10 s on a busy 2-core machine; in one of ~15 test-suite runs one never did
 # (alive, silent for 120 s), which failed the build. The second kernel gets the rest of STARTUP_TIMEOUT.
 FIRST_STARTUP_TIMEOUT = 30
 # Kernels alive at once, per notebook executing: the others have started and wait for their turn.
