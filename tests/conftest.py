@@ -67,7 +67,7 @@ def write_page(folder: Path, name: str, text: str, newline: str = "\n") -> Path:
     return path
 
 
-_EXTRACTED: dict[tuple[str, bytes], tuple[dict[str, pd.DataFrame], list[warnings.WarningMessage]]] = {}
+_EXTRACTED: dict[tuple[str, bytes] | None, tuple[dict[str, pd.DataFrame], list[warnings.WarningMessage]]] = {}
 
 
 def extract_quietly(path: Path) -> tuple[dict[str, pd.DataFrame], list[warnings.WarningMessage]]:
@@ -77,10 +77,10 @@ def extract_quietly(path: Path) -> tuple[dict[str, pd.DataFrame], list[warnings.
     extracted again (~0.1 s each).
     """
     try:
-        key = (str(Path(path).resolve()), Path(path).read_bytes())
-    except OSError:  # unreadable: extract_page says why
-        key = ("", b"")
-    if key not in _EXTRACTED or not key[0]:
+        key: tuple[str, bytes] | None = (str(Path(path).resolve()), Path(path).read_bytes())
+    except OSError:  # unreadable: extract_page raises, saying why
+        key = None
+    if key is None or key not in _EXTRACTED:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             tables = extract_page(path)
