@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from analysis import __main__ as cli
 from analysis.data.extract import extract_page
 from analysis.report import build
 from tests.browser_support import (
@@ -88,17 +89,17 @@ def report_command(page: Path, out: Path, *extra: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Build the real report (every committed notebook re-run) for the hostile page, as `make report` does; then
-    start the same build with a fresh kernel per notebook in the background (the browser tests run meanwhile)."""
+    """Build the real report (every committed notebook re-run) for the hostile page with `make report`'s command
+    (`analysis.__main__.main`, in this process: the worker's library server gives its fork server); then start
+    the same build with a fresh kernel per notebook in the background, as a command line (the browser tests run
+    meanwhile)."""
     tmp = tmp_path_factory.mktemp("hostile")
     page = hostile_variant(tmp)
     comments = extract_page(page)["comments"]
     assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
     assert BODY_MARKUP in extract_page(page)["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
     out = tmp / "report"
-    result = subprocess.run(report_command(page, out), cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            timeout=BUILD_TIMEOUT)
-    assert result.returncode == 0, result.stderr
+    assert cli.main(["report", *report_command(page, out)[4:]]) == 0  # in this process: its libraries are loaded
     fresh = subprocess.Popen(report_command(page, tmp / "fresh", "--kernels", "fresh"), cwd=PROJECT_ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     yield {"report": out, "fresh": fresh, "fresh_out": tmp / "fresh"}
