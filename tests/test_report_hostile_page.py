@@ -82,9 +82,9 @@ def handle_forms(handle: str) -> list[str]:
     return sorted(forms)
 
 
-def report_command(page: Path, out: Path, *extra: str) -> list[str]:
-    """`make report PAGE=page OUT=out` as a command line, with --force and `extra`."""
-    return [sys.executable, "-m", "analysis", "report", "--page", str(page), "--out", str(out), "--force", *extra]
+def report_args(page: Path, out: Path, *extra: str) -> list[str]:
+    """`make report PAGE=page OUT=out`'s arguments to `python -m analysis`, with --force and `extra`."""
+    return ["report", "--page", str(page), "--out", str(out), "--force", *extra]
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +95,13 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     meanwhile)."""
     tmp = tmp_path_factory.mktemp("hostile")
     page = hostile_variant(tmp)
-    comments = extract_page(page)["comments"]
-    assert list(comments["author"]) == HANDLES and list(comments["text"]) == TEXTS
-    assert BODY_MARKUP in extract_page(page)["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
+    tables = extract_page(page)
+    assert list(tables["comments"]["author"]) == HANDLES and list(tables["comments"]["text"]) == TEXTS
+    assert BODY_MARKUP in tables["facts"].set_index("fact_id").loc["cervical_blepharospasm_share", "sentence"]
     out = tmp / "report"
-    assert cli.main(["report", *report_command(page, out)[4:]]) == 0  # in this process: its libraries are loaded
-    fresh = subprocess.Popen(report_command(page, tmp / "fresh", "--kernels", "fresh"), cwd=PROJECT_ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert cli.main(report_args(page, out)) == 0  # in this process: its libraries are loaded
+    fresh = subprocess.Popen([sys.executable, "-m", "analysis", *report_args(page, tmp / "fresh", "--kernels", "fresh")],
+                             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     yield {"report": out, "fresh": fresh, "fresh_out": tmp / "fresh"}
     if fresh.poll() is None:  # a test failed before waiting for it
         fresh.kill()
@@ -110,7 +110,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def report(builds: dict[str, Any]) -> Path:
-    """The hostile page's report, built by `python -m analysis report` with warm kernels."""
+    """The hostile page's report, built by `make report`'s command (in this process) with warm kernels."""
     return builds["report"]
 
 

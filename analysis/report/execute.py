@@ -91,9 +91,7 @@ class _Runner:
                  kernel_manager: Callable[[], Any] | None = None) -> None:
         """Prepare the loop; nothing runs until start()."""
         self.env, self.log_dir, self.jobs = env, log_dir, jobs
-        # Kernels talk to the build over Unix sockets in a folder of the build's own, not TCP ports: a port that was
-        # free when chosen can be taken by another program's kernel (JupyterLab, another build) before ours binds it.
-        self.sockets = Path(tempfile.mkdtemp(prefix="dystonia-facts-kernels-"))
+        self.sockets = Path()  # the kernels' socket folder, while the loop runs
         self.kernel_manager = kernel_manager
         self.results: queue.Queue[tuple[Path, Any, dict[str, Any]]] = queue.Queue()
         self.loop = asyncio.new_event_loop()
@@ -110,6 +108,9 @@ class _Runner:
     def _thread_main(self) -> None:
         """Run every notebook in the loop, then close it."""
         asyncio.set_event_loop(self.loop)
+        # Kernels talk to the build over Unix sockets in a folder of the build's own, not TCP ports: a port that was
+        # free when chosen can be taken by another program's kernel (JupyterLab, another build) before ours binds it.
+        self.sockets = Path(tempfile.mkdtemp(prefix="dystonia-facts-kernels-"))
         try:
             self.loop.run_until_complete(self._run_all())
         finally:  # nbclient's helper tasks (kernel-alive polls) end with the loop, quietly
@@ -167,11 +168,15 @@ class _Runner:
             waited = 0.0
             try:
                 with open(self.log_dir / f"{path.stem}.kernel.log", "wb") as log:
-                    if not await self._start(client, log):
+                    try:
+                        await self._start(client, log)
+                    except RuntimeError as exc:  # "Kernel didn't respond in N seconds"; one that died is not retried
+                        if "didn't respond" not in str(exc):
+                            raise
                         await self._shutdown(client)
                         note = f"its first kernel did not answer in {FIRST_STARTUP_TIMEOUT} s: ran in a second one"
                         client = new_client(STARTUP_TIMEOUT - FIRST_STARTUP_TIMEOUT)
-                        await self._start(client, log, again=False)
+                        await self._start(client, log)
                     queued = time.perf_counter()
                     async with gate:
                         waited = time.perf_counter() - queued
@@ -186,16 +191,10 @@ class _Runner:
             self.results.put(done)
             await self._shutdown(client)  # the kernel manager is ours, so nbclient leaves its kernel running
 
-    async def _start(self, client: Any, log: Any, again: bool = True) -> bool:
-        """Start the client's kernel and wait until it answers; False if it is alive but silent and `again`."""
+    async def _start(self, client: Any, log: Any) -> None:
+        """Start the client's kernel and wait until it answers (RuntimeError when it dies or stays silent)."""
         await client.async_start_new_kernel(env=self.env, stderr=log)
-        try:
-            await client.async_start_new_kernel_client()
-        except RuntimeError as exc:  # "Kernel didn't respond in N seconds"; a kernel that died is not retried
-            if again and "didn't respond" in str(exc):
-                return False
-            raise
-        return True
+        await client.async_start_new_kernel_client()
 
     @staticmethod
     async def _shutdown(client: Any) -> None:
