@@ -91,12 +91,18 @@ def run_cli(page: Path, out: Path, notebooks: list[Path], as_of: str, *extra: st
                           text=True, timeout=300)
 
 
+def as_in_a_terminal() -> None:
+    """In the build's process before it starts: Ctrl-C stops it, as in a terminal's foreground job. A test run
+    started in the background by a script (`make test &`) ignores SIGINT, and its children would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_paused(setup: dict, out: Path, point: str, release: Path | None = None) -> subprocess.Popen:
     """Start a rebuild as of NEW_AS_OF that pauses at `point`; return once it has got there."""
     env = dict(os.environ, **{output_dir.PAUSE_ENV: point + (f":{release}" if release else "")})
     proc = subprocess.Popen(command(setup["page"], out, setup["notebooks"], NEW_AS_OF, "--force"),
                             cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=as_in_a_terminal)
     seen = []
     assert proc.stderr is not None
     for line in proc.stderr:
