@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.page.errors import PageError
 from analysis.page.numbers import number_tokens
 from analysis.page.text import PageText
+
+if TYPE_CHECKING:  # pandas is imported where a ledger is made: reading a page's template (a build's checks) needs none
+    import pandas as pd
 
 # Generic English uses of number words that state no statistic.
 NOT_STATISTIC_PATTERNS = [
@@ -62,6 +64,8 @@ def not_statistic_claims(page: PageText) -> list[Claim]:
 
 def number_ledger(page: PageText, claims: list[Claim]) -> pd.DataFrame:
     """Return one row per number on the page with the field that accounts for it (or None)."""
+    import pandas as pd
+
     by_line: dict[int, list[Claim]] = {}
     for claim in claims:
         by_line.setdefault(claim.line, []).append(claim)

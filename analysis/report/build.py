@@ -497,12 +497,13 @@ def check_report_page(page: Path, as_of: str, allow_before_capture: bool = False
     full: extract and validate every table (without it, only the page's topic and dates are read: the
     warm-kernel server extracts the whole page meanwhile and its failure is reported the same way).
     """
-    from analysis.data.extract import extract_page
     from analysis.page import template
     from analysis.page.provenance import verify_checksum
     from analysis.page.text import read_page
 
     if full:
+        from analysis.data.extract import extract_page  # pandas and pandera: only a full check needs them
+
         row = extract_page(page)["page"].iloc[0]
     else:
         text = read_page(page)
