@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import __main__ as cli
 from analysis.data.extract import extract_page
 
 # pytest caches each test module with its asserts rewritten only where Python may write bytecode; this machine
@@ -94,6 +97,19 @@ def run_cli(*args: str | Path, cwd: Path = PROJECT_ROOT) -> subprocess.Completed
     return subprocess.run(
         [sys.executable, "-m", "analysis", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
     )
+
+
+def extract_command(path: Path, out: Path) -> tuple[int, str, str]:
+    """`python -m analysis extract PATH --out OUT` through the CLI's entry point in this process: (exit code, stdout, stderr).
+
+    main's return value is the process's exit code (`python -m analysis` exits with it); an exception
+    escaping it would fail the test here as it would print a traceback there.
+    tests/test_bad_input.py::test_the_command_exits_2_with_one_line runs the command as a separate process.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+        code = cli.main(["extract", str(path), "--out", str(out)])  # it sets warnings.showwarning, restored here
+    return code, stdout.getvalue(), stderr.getvalue()
 
 
 def without_lines(df: pd.DataFrame) -> pd.DataFrame:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
-import warnings
 from pathlib import Path
 
 import pytest
 
-from analysis import __main__ as cli
 from analysis.data.extract import extract_page
 from analysis.page.errors import PageError
 from analysis.page.provenance import manifest_entry, verify_checksum
 from analysis.page.text import read_page
-from tests.conftest import MANIFEST, PROJECT_ROOT, RAW_PAGE, run_cli, write_page
+from tests.conftest import MANIFEST, PROJECT_ROOT, RAW_PAGE, extract_command, run_cli, write_page
 
 
 def _raw_lines() -> list[str]:
@@ -40,23 +36,10 @@ def _error_line(code: int, out: str, err: str) -> str:
     return lines[0]
 
 
-def _extract_cli(path: Path, out: Path) -> tuple[int, str, str]:
-    """`python -m analysis extract PATH --out OUT` through the CLI's entry point in this process: (exit code, stdout, stderr).
-
-    main's return value is the process's exit code (`python -m analysis` exits with it); an exception
-    escaping it would fail the test here as it would print a traceback there.
-    test_the_command_exits_2_with_one_line runs the command as a separate process.
-    """
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
-        code = cli.main(["extract", str(path), "--out", str(out)])  # it sets warnings.showwarning, restored here
-    return code, stdout.getvalue(), stderr.getvalue()
-
-
 def _fails(path: Path, tmp_path: Path, where: str, field: str, *words: str) -> PageError:
     """Assert the CLI and extract_page both refuse `path`, naming `where` (file[:line]) and the field."""
     out = tmp_path / "out"
-    line = _error_line(*_extract_cli(path, out))
+    line = _error_line(*extract_command(path, out))
     assert line.startswith(f"error: {where}: {field}: "), line
     for word in words:
         assert word in line, (word, line)
@@ -73,7 +56,7 @@ def test_the_command_exits_2_with_one_line(tmp_path) -> None:
     path.write_bytes(b"")
     done = run_cli("extract", path, "--out", tmp_path / "out")
     line = _error_line(done.returncode, done.stdout, done.stderr)
-    assert line == _error_line(*_extract_cli(path, tmp_path / "out"))
+    assert line == _error_line(*extract_command(path, tmp_path / "out"))
     assert line.startswith("error: empty.txt: file: ") and "empty" in line, line
     assert not (tmp_path / "out").exists()
 

@@ -11,7 +11,7 @@ from analysis.page.coverage import check_coverage, number_ledger
 from analysis.page.errors import PageError
 from analysis.page.numbers import number_tokens
 from analysis.page.text import read_page
-from tests.conftest import FIXTURES, RAW_PAGE, digit_groups, extract_quietly, run_cli, write_page
+from tests.conftest import FIXTURES, RAW_PAGE, digit_groups, extract_command, extract_quietly, write_page
 
 # Written out here, not imported from analysis.page.numbers, so the ledger is checked against an independent list.
 UNITS = {
@@ -114,9 +114,9 @@ def test_new_number_in_the_body_fails(tmp_path, sentence: str, number: str) -> N
         extract_page(path)
     assert (exc.value.line, exc.value.field) == (line, "coverage")
     assert repr(number) in exc.value.message
-    result = run_cli("extract", path, "--out", tmp_path / "out")
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == f"error: {path.name}:{line}: coverage: {exc.value.message}"
+    code, _, err = extract_command(path, tmp_path / "out")
+    assert code == 2 and "Traceback" not in err
+    assert err.strip() == f"error: {path.name}:{line}: coverage: {exc.value.message}"
 
 
 def test_new_sentence_without_a_number_is_fine(tmp_path) -> None:
