@@ -241,7 +241,6 @@ def test_launcher_notebook_lands_in_scratch_folder(lab: Lab, lab_tab: Shown) -> 
         # Its kernel is up before the notebook is closed: the server's warm process may still be importing, and a
         # notebook closed while its kernel starts leaves Lab connecting to a kernel already shut down (404 errors,
         # logged during the next test). The second after it lets Lab's debugger get its replies (not cancelled).
-        # Lab has then written the kernel's metadata into the notebook: close_notebook closes it unsaved.
         wait_for_kernel(page)
         page.wait_for_timeout(1000)
         created = sorted(n for n in set(os.listdir(SCRATCH)) - before if n.startswith("Untitled"))
