@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analysis.paths import STORY_NOTEBOOK
 
 
@@ -14,3 +16,11 @@ def pytest_ignore_collect(collection_path: Path) -> bool | None:
     if collection_path.suffix == ".ipynb" and not STORY_NOTEBOOK.match(collection_path.name):
         return True
     return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """nbval's kernels are forks of one warm process per test worker (tests/nbval_kernels.py)."""
+    if config.pluginmanager.hasplugin("nbval"):
+        from tests.nbval_kernels import use_warm_kernels
+
+        use_warm_kernels()

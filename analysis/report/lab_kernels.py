@@ -33,12 +33,13 @@ def installed_state() -> list[int]:
     return [os.stat(path).st_mtime_ns for path in site.getsitepackages() if os.path.isdir(path)]
 
 
-def lab_zygote(env: dict[str, str]) -> Zygote | None:
+def lab_zygote(env: dict[str, str], per_kernel: tuple[str, ...] = PER_KERNEL) -> Zygote | None:
     """The server's fork server for kernels with environment `env` (started for the first kernel; replaced when the
-    environment or the installed packages changed, or when it ended); None: start this kernel the ordinary way."""
+    environment, but for the `per_kernel` variables, or the installed packages changed, or when it ended); None:
+    start this kernel the ordinary way."""
     if not supported() or env.get(FRESH_ENV) == "1" or threading.current_thread() is not threading.main_thread():
         return None  # the parent-death signal follows the thread that starts the fork server: only the main one
-    key = json.dumps([{k: v for k, v in env.items() if k not in PER_KERNEL}, installed_state()], sort_keys=True)
+    key = json.dumps([{k: v for k, v in env.items() if k not in per_kernel}, installed_state()], sort_keys=True)
     if _SERVER["key"] != key or _SERVER["zygote"].proc.poll() is not None:  # new, changed, or it ended
         if _SERVER["zygote"] is not None:
             _SERVER["zygote"].close()  # its kernels stop too: only after an upgrade or with another environment
