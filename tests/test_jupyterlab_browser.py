@@ -34,9 +34,6 @@ NOTEBOOKS = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 STARTUP_TIMEOUT = 120  # seconds; a busy 2-CPU machine can be slow to import the server
 RENDER_TIMEOUT = 90_000  # milliseconds for a notebook's outputs to render
-# How often a wait re-checks JupyterLab (ms): playwright's default re-checks every animation frame, which keeps
-# Chromium drawing while the test waits (~0.15 CPU-seconds per second of waiting, measured; ~0.02 at 50 ms).
-POLL_MS = 50
 # Per-user settings for this run only: render every cell. Autosave and the news pop-up are NOT turned off
 # here: the project's own .jupyter/overrides.json (installed by make) must do that.
 LAB_SETTINGS = {
@@ -188,7 +185,7 @@ def lab_tab(lab: Lab, browser: Any) -> Iterator[Shown]:
     """JupyterLab loaded once (a fresh workspace); each test opens its notebook in it, as a user would."""
     page, requests, errors = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
     try:
-        page.wait_for_function("() => !!window.jupyterapp", timeout=RENDER_TIMEOUT, polling=POLL_MS)
+        page.wait_for_function("() => !!window.jupyterapp", timeout=RENDER_TIMEOUT)
         page.evaluate("async () => { await window.jupyterapp.restored; }")
         yield Shown(page, requests, errors)
     finally:
@@ -291,8 +288,7 @@ def assert_renders(page: Any, lab: Lab, name: str, requests: list[str], errors: 
     page.wait_for_function(
         "([drawn, charts, areas, shown]) => document.querySelectorAll(drawn).length === charts"
         " && document.querySelectorAll(areas).length === shown",
-        arg=[DRAWN, expected, f"{PANEL} .jp-OutputArea-child", shown_outputs(name)], timeout=RENDER_TIMEOUT,
-        polling=POLL_MS)
+        arg=[DRAWN, expected, f"{PANEL} .jp-OutputArea-child", shown_outputs(name)], timeout=RENDER_TIMEOUT)
     if expected:  # resizing three times and waiting for every redraw gives a late renderer error time to show up
         assert_charts_fit(page, name)
     else:
@@ -335,7 +331,7 @@ def wait_for_kernel(page: Any) -> None:
     page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
                            " const k = w && w.sessionContext && w.sessionContext.session"
                            " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }",
-                           timeout=RENDER_TIMEOUT, polling=POLL_MS)
+                           timeout=RENDER_TIMEOUT)
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -356,13 +352,13 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         assert ran is not False, f"{name}: Run All reported a failure"
         wait_for_kernel(page)
         # The plotly renderer draws each new figure and adds its PNG to the model: saving must drop it again.
-        page.wait_for_function(PNG_IN_MODEL_JS, arg=PLOTLY_MIME, timeout=RENDER_TIMEOUT, polling=POLL_MS)
+        page.wait_for_function(PNG_IN_MODEL_JS, arg=PLOTLY_MIME, timeout=RENDER_TIMEOUT)
         page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
         page.keyboard.press("Control+s")
         # JupyterLab clears the dirty flag when the server has answered the save, so the file is written by then
         # (a later write would still show in test_opening_left_notebooks_untouched).
         page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-                               timeout=RENDER_TIMEOUT, polling=POLL_MS)
+                               timeout=RENDER_TIMEOUT)
         assert path.read_bytes() == before, f"{name}: saving after Run All changed the file"
         assert git_status(path) == git_before  # clean on a clean checkout ("" before and after)
         assert not [e for e in errors if "Failed to load resource" not in e], errors
