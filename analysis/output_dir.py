@@ -22,6 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+# Private folders a build keeps in the system's temporary folder (its notebooks' parts, its kernels' sockets).
+PARTS_PREFIX, SOCKETS_PREFIX = "dystonia-facts-parts-", "dystonia-facts-kernels-"
 PAUSE_ENV = "DYSTONIA_FACTS_PAUSE_AT"  # test hook: "name" or "name:release-file" pauses a build there
 _HINTS = {
     errno.ENOSPC: "the disk is full: free some space and run again",
@@ -117,6 +119,43 @@ def recover(target: Path) -> None:
         olds = olds[:-1]
     for stale in [*olds, *parent.glob(f".{target.name}.build-*")]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def private_tempdir(prefix: str) -> Path:
+    """A new private folder in the system's temporary folder named after this process (PREFIX<pid>-<random>): if
+    the process is killed before it removes the folder, the next build does (remove_orphans)."""
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def _running(pid: int) -> bool:
+    """True when a process with this id exists (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def orphans(pid: int | None = None) -> list[Path]:
+    """The private_tempdir folders of builds that no longer run (or, given `pid`, of that process), ours only."""
+    found = []
+    for prefix in (PARTS_PREFIX, SOCKETS_PREFIX):
+        for path in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+            owner = path.name[len(prefix):].split("-", 1)[0]
+            if not owner.isdigit() or (int(owner) != pid if pid is not None else _running(int(owner))):
+                continue
+            with contextlib.suppress(OSError):
+                if path.is_dir() and path.stat().st_uid == os.getuid():
+                    found.append(path)
+    return sorted(found)
+
+
+def remove_orphans() -> None:
+    """Remove what killed builds left in the system's temporary folder (their private_tempdir folders)."""
+    for path in orphans():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def staging_dir(target: Path) -> Path:

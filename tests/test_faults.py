@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -142,9 +143,11 @@ def test_killed_rebuild_leaves_the_old_report(setup: dict, tmp_path: Path, point
         assert err.strip().splitlines()[-1].startswith("interrupted: the build stopped and"), err
     if point == "before-swap" and sig == signal.SIGKILL:  # the next build cleans up and succeeds
         assert list(tmp_path.glob(".reports.build-*"))
+        assert [p.name.split("-")[2] for p in output_dir.orphans(proc.pid)] == ["parts"]  # in the temporary folder
         assert report.main(_report_args(setup["page"], out, setup["notebooks"], NEW_AS_OF)) == 0
         assert is_complete(out) and f"as of {NEW_AS_OF}" in (out / "00-as-of.html").read_text()
         assert not list(tmp_path.glob(".reports.build-*"))
+        assert output_dir.orphans(proc.pid) == []
 
 
 def test_killed_after_the_swap_leaves_the_new_report(setup: dict, tmp_path: Path) -> None:
@@ -429,3 +432,20 @@ def test_pseudonyms_stay_short() -> None:
     names = [pseudonym_letters(i) for i in range(20_000)]
     assert names[:3] == ["A", "B", "C"] and names[25:28] == ["Z", "AA", "AB"] and names[701:703] == ["ZZ", "AAA"]
     assert len(set(names)) == len(names) and max(map(len, names)) == 4
+
+
+def test_only_the_temporary_folders_of_ended_builds_are_removed() -> None:
+    """remove_orphans removes a private temporary folder whose process has ended, never a running one's."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    dead = Path(tempfile.mkdtemp(prefix=f"{output_dir.PARTS_PREFIX}{ended.pid}-"))
+    (dead / "part.json").write_text("{}")
+    live = output_dir.private_tempdir(output_dir.SOCKETS_PREFIX)
+    try:
+        assert live.name.startswith(f"{output_dir.SOCKETS_PREFIX}{os.getpid()}-")
+        assert dead in output_dir.orphans() and live not in output_dir.orphans()
+        output_dir.remove_orphans()
+        assert not dead.exists() and live.is_dir()
+    finally:
+        shutil.rmtree(dead, ignore_errors=True)
+        shutil.rmtree(live, ignore_errors=True)

@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,12 +22,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analysis.output_dir import (
+    PARTS_PREFIX,
     OutputError,
     check_target,
     checkpoint,
     fault_exit,
     locked,
+    private_tempdir,
     recover,
+    remove_orphans,
     shown,
     staged,
     swap_in,
@@ -273,11 +275,13 @@ def build_report(
 
     with locked(out), contextlib.ExitStack() as stack_root:
         recover(out)
+        remove_orphans()
         old = _old_manifest(out, stream) if out.is_dir() else {}
         entries: dict[str, Any] = dict(old.get("notebooks", {}))
         recorded: dict[str, str] = dict(old.get("files", {}))
         shared = shared_inputs_digest(page, root, effective_as_of)
-        parts_dir = Path(stack_root.enter_context(tempfile.TemporaryDirectory(prefix="dystonia-facts-parts-")))
+        parts_dir = private_tempdir(PARTS_PREFIX)
+        stack_root.callback(shutil.rmtree, parts_dir, ignore_errors=True)
         env = kernel_env(page, root, effective_as_of)
 
         def libraries_of(nbs: list[Path]) -> set[str]:

@@ -13,13 +13,13 @@ import os
 import queue
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from analysis.output_dir import SOCKETS_PREFIX, private_tempdir
 from analysis.paths import AS_OF_ENV, PAGE_ENV
 from analysis.report.export import export_html, prepare_exporter
 
@@ -110,7 +110,7 @@ class _Runner:
         asyncio.set_event_loop(self.loop)
         # Kernels talk to the build over Unix sockets in a folder of the build's own, not TCP ports: a port that was
         # free when chosen can be taken by another program's kernel (JupyterLab, another build) before ours binds it.
-        self.sockets = Path(tempfile.mkdtemp(prefix="dystonia-facts-kernels-"))
+        self.sockets = private_tempdir(SOCKETS_PREFIX)
         try:
             self.loop.run_until_complete(self._run_all())
         finally:  # nbclient's helper tasks (kernel-alive polls) end with the loop, quietly
