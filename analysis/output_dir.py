@@ -127,8 +127,8 @@ def private_tempdir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
 
 
-def _running(pid: int) -> bool:
-    """True when a process with this id exists (ours or another user's)."""
+def pid_alive(pid: int) -> bool:
+    """True if a process with this id is running (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -144,7 +144,7 @@ def orphans(pid: int | None = None) -> list[Path]:
     for prefix in (PARTS_PREFIX, SOCKETS_PREFIX):
         for path in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
             owner = path.name[len(prefix):].split("-", 1)[0]
-            if not owner.isdigit() or (int(owner) != pid if pid is not None else _running(int(owner))):
+            if not owner.isdigit() or (int(owner) != pid if pid is not None else pid_alive(int(owner))):
                 continue
             with contextlib.suppress(OSError):
                 if path.is_dir() and path.stat().st_uid == os.getuid():

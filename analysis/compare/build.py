@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
+from analysis.output_dir import pid_alive
 from analysis.paths import DEFAULT_AS_OF, DEFAULT_PAGE, PROJECT_ROOT, REPORTS_DIR
 
 SHARED_PAGES = PROJECT_ROOT.parent / "shared" / "pages"
@@ -51,23 +52,12 @@ def _is_replaceable(out: Path) -> bool:
     return out.is_dir() and (not any(out.iterdir()) or ((out / COMPARE_CSV).is_file() and not (out / "data").exists()))
 
 
-def _pid_alive(pid: int) -> bool:
-    """True if a process with this id is running."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _recover(out: Path) -> None:
     """Tidy what a killed run left beside `out`: put a swapped-out comparison back if `out` is gone, drop the rest."""
     leftovers = sorted(out.parent.glob(f".{out.name}.*-*")) if out.parent.is_dir() else []
     for path in leftovers:
         kind, _, pid = path.name[len(out.name) + 2 :].partition("-")
-        if kind not in ("old", "tmp") or not pid.isdigit() or _pid_alive(int(pid)):
+        if kind not in ("old", "tmp") or not pid.isdigit() or pid_alive(int(pid)):
             continue
         if kind == "old" and not out.exists():
             os.replace(path, out)  # the previous complete comparison, renamed aside just before the kill
