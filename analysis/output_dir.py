@@ -144,7 +144,9 @@ def orphans(pid: int | None = None) -> list[Path]:
     for prefix in (PARTS_PREFIX, SOCKETS_PREFIX):
         for path in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
             owner = path.name[len(prefix):].split("-", 1)[0]
-            if not owner.isdigit() or (int(owner) != pid if pid is not None else pid_alive(int(owner))):
+            if not owner.isdigit():
+                continue
+            if (int(owner) != pid) if pid is not None else pid_alive(int(owner)):
                 continue
             with contextlib.suppress(OSError):
                 if path.is_dir() and path.stat().st_uid == os.getuid():

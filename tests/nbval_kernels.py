@@ -8,27 +8,18 @@ DYSTONIA_FACTS_FRESH_KERNELS=1 in the environment, nbval starts ordinary kernels
 
 from __future__ import annotations
 
-from typing import Any
-
 import nbval.kernel
 from jupyter_client.manager import KernelManager
 
-from analysis.report.lab_kernels import lab_zygote
-from analysis.report.warm import kernel_launch_env, launch_forked, same_interpreter
+from analysis.report.lab_kernels import WarmLaunch
 
 PER_TEST = ("PYTEST_CURRENT_TEST",)  # pytest names the running cell: each kernel still gets its own value
 
 
-class WarmNbvalKernelManager(KernelManager):
+class WarmNbvalKernelManager(WarmLaunch, KernelManager):
     """nbval's kernel manager with the launch step done by the worker's fork server; the rest is jupyter_client's."""
 
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        """Fork a warm kernel (a fresh interpreter for another kernel, or where that is not supported)."""
-        zygote = lab_zygote(kernel_launch_env(kw), PER_TEST) if same_interpreter(kernel_cmd) else None
-        if zygote is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            return
-        await launch_forked(self, zygote, kernel_cmd, kw)
+    per_kernel = PER_TEST
 
 
 def use_warm_kernels() -> None:

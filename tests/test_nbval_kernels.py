@@ -12,6 +12,7 @@ import pytest
 from analysis.report import lab_kernels
 from tests.conftest import PROJECT_ROOT
 from tests.nbval_kernels import WarmNbvalKernelManager
+from tests.process_support import process_table
 
 # What the kernel has imported of the project, and the names its namespace holds before any cell ran.
 PROBE = ("import sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'analysis'),"
@@ -33,7 +34,7 @@ def test_nbval_kernels_are_warm_forks_with_a_new_namespace(monkeypatch: pytest.M
     km, kc, pid, printed = started_kernel(PROJECT_ROOT / "notebooks")
     try:
         zygote = lab_kernels._SERVER["zygote"]
-        assert zygote is not None and int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) == zygote.proc.pid
+        assert zygote is not None and process_table()[pid][0] == zygote.proc.pid
         assert "/pandas/" in Path(f"/proc/{pid}/maps").read_text()
         warm = printed
     finally:
@@ -42,7 +43,7 @@ def test_nbval_kernels_are_warm_forks_with_a_new_namespace(monkeypatch: pytest.M
     monkeypatch.setenv(lab_kernels.FRESH_ENV, "1")
     km, kc, pid, printed = started_kernel(PROJECT_ROOT / "notebooks")
     try:
-        assert int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) == os.getpid()
+        assert process_table()[pid][0] == os.getpid()
         assert "/pandas/" not in Path(f"/proc/{pid}/maps").read_text()
         assert printed == warm and printed.startswith("[] [")
     finally:

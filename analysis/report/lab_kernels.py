@@ -49,13 +49,20 @@ def lab_zygote(env: dict[str, str], per_kernel: tuple[str, ...] = PER_KERNEL) ->
     return _SERVER["zygote"]
 
 
-class WarmLabKernelManager(ServerKernelManager):
-    """JupyterLab's kernel manager with the launch step done by the server's fork server; the rest is jupyter_client's."""
+class WarmLaunch:
+    """Kernel manager mixin: the launch step done by this process's fork server (lab_zygote); the rest is the base
+    manager's. `per_kernel`: the environment variables that differ between kernels of one fork server."""
+
+    per_kernel: tuple[str, ...] = PER_KERNEL
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         """Fork a warm kernel (a fresh interpreter for another kernel, or where that is not supported)."""
-        zygote = lab_zygote(kernel_launch_env(kw)) if same_interpreter(kernel_cmd) else None
+        zygote = lab_zygote(kernel_launch_env(kw), self.per_kernel) if same_interpreter(kernel_cmd) else None
         if zygote is None:
-            await super()._async_launch_kernel(kernel_cmd, **kw)
+            await super()._async_launch_kernel(kernel_cmd, **kw)  # the base manager's own launch
             return
         await launch_forked(self, zygote, kernel_cmd, kw)
+
+
+class WarmLabKernelManager(WarmLaunch, ServerKernelManager):
+    """JupyterLab's kernel manager with the launch step done by the server's fork server; the rest is jupyter_client's."""
