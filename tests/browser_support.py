@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-SKIP_REASON = f"Chromium not installed at {CHROMIUM}: browser tests skipped; apt-get install chromium"
+# Debian's build of Chromium's headless shell (the headless mode Playwright itself runs by default): the same
+# Chromium and Blink as the browser, without its windowing layer; half the CPU of `chromium --headless` in this suite.
+# DFX_CHROMIUM=/usr/bin/chromium runs the browser tests in the full browser instead.
+CHROMIUM = Path(os.environ.get("DFX_CHROMIUM", "/usr/bin/chromium-headless-shell"))
+SKIP_REASON = (f"no Chromium at {CHROMIUM}: browser tests skipped; apt-get install chromium-headless-shell "
+               "(or set DFX_CHROMIUM to another Chromium)")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
