@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from pandera.pandas import Check, Column, DataFrameSchema
+from pandera.pandas import Check, DataFrameSchema
 
 from analysis.compare.read import PageRecords
 from analysis.data.extract import coerce, write_csv
 from analysis.data.schemas import FACTS, KINDS
+from analysis.data.schemas import column as _c
 from analysis.page.generic_facts import PAGE_STATEMENT
 from analysis.paths import PROJECT_ROOT
 
@@ -28,11 +29,6 @@ NAMED_SOURCE = re.compile(
 )
 COMPARE_CSV = "compare.csv"
 DICTIONARY_PATH = PROJECT_ROOT / "docs" / "compare-dictionary.md"
-
-
-def _c(dtype: object, description: str, nullable: bool = False, checks: Check | None = None) -> Column:
-    """Return a column with its description (one line of the data dictionary)."""
-    return Column(dtype, checks=checks, nullable=nullable, description=description)
 
 
 def _kinds_add_up(df: pd.DataFrame) -> bool:
