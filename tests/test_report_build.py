@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -36,11 +37,11 @@ def write_notebook(path: Path, cells: list[nbformat.NotebookNode]) -> Path:
 
 
 def toy_overview(path: Path) -> Path:
-    """Toy notebook: heading, env-dependent print, a DataFrame and two plotly figures."""
+    """Toy notebook: heading, a print of the page and of the toy project's `analysis`, a DataFrame, two plotly figures."""
     return write_notebook(path, [
         new_markdown_cell("# Toy overview\n\nA small notebook."),
-        new_code_cell("import os\nimport pandas as pd\n"
-                      "print(os.path.basename(os.environ['DYSTONIA_FACTS_PAGE']))"),
+        new_code_cell("import os\nimport pandas as pd\nimport analysis\n"
+                      "print(os.path.basename(os.environ['DYSTONIA_FACTS_PAGE']), analysis.__doc__)"),
         new_code_cell("df = pd.DataFrame({'kind': ['focal', 'segmental'], 'n': [3, 5]})\ndf"),
         new_code_cell(CHART_CELL),
         new_code_cell("px.line(df, x='kind', y='n')"),
@@ -108,7 +109,7 @@ def test_first_build_runs_everything(project: dict) -> None:
                  "assets/jupyterlab.css", "data/types.csv"):
         assert (out / name).is_file(), name
     overview = (out / "00-overview.html").read_text()
-    assert "page.txt" in overview  # DYSTONIA_FACTS_PAGE reached the kernel
+    assert "page.txt toy" in overview  # DYSTONIA_FACTS_PAGE reached the kernel, and the project's own `analysis`
     index = (out / "index.html").read_text()
     assert 'href="00-overview.html">Toy overview<' in index
     assert 'href="data/types.csv"' in index and "Toy data." in index and "2013-06-01" in index
@@ -233,6 +234,26 @@ def test_a_shared_library_server_gives_the_bytes_of_an_own_fork_server(project: 
     own = build(tmp_path / "proj", page, notebooks, tmp_path / "own", key_numbers=INDEX_NUMBERS, caveats=INDEX_CAVEATS)
     assert own.ok
     assert report_files(tmp_path / "own") == project["first_files"]
+
+
+SYS_PATH = "import json, sys; print(json.dumps(sys.path))"
+USE_PYTHON_PATH = ("import json, os, runpy, sys; use = runpy.run_path(sys.argv[1])['use_python_path']; "
+                   "use(os.environ['WANTED']); print(json.dumps(sys.path))")
+
+
+@pytest.mark.parametrize("entries", [["/opt/one"], ["proj", "/opt/one", "proj"], ["a", "", "/opt/b", ""]])
+def test_a_fork_server_of_a_shared_server_gets_the_sys_path_its_pythonpath_gives(entries: list[str],
+                                                                                 tmp_path: Path) -> None:
+    """A shared library server starts without PYTHONPATH; each fork server it forks puts its build's PYTHONPATH on
+    sys.path as a process started with it has it (entries made absolute, in order, duplicates dropped)."""
+    value = os.pathsep.join(entries)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    started = subprocess.run([sys.executable, "-c", SYS_PATH], cwd=tmp_path, env=dict(env, PYTHONPATH=value),
+                             capture_output=True, text=True, check=True)
+    forked = subprocess.run([sys.executable, "-c", USE_PYTHON_PATH, str(warm.ZYGOTE)], cwd=tmp_path,
+                            env=dict(env, WANTED=value), capture_output=True, text=True, check=True)
+    assert json.loads(forked.stdout) == json.loads(started.stdout)
+    assert str(tmp_path / entries[0]) in json.loads(started.stdout)
 
 
 SHARED_SERVER_CHILD = """

@@ -11,7 +11,8 @@ namespace. Children die with this process (PR_SET_PDEATHSIG), and this process d
 that started it, so no kernel outlives a build, even one killed with SIGKILL.
 
 Run as `... THIS_FILE --shared MODULES_JSON WARM_UP_CODE FD` it is a shared library server instead (see
-serve_shared): it imports once and forks one fork server per build of the process that started it.
+serve_shared): it imports once and forks one fork server per build of the process that started it, which gets
+that build's environment and PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -99,6 +100,20 @@ def warm_up(code: str) -> None:
 def added_since(before: dict[str, str]) -> dict[str, str]:
     """The environment variables set since `before` was taken (by imports: debugpy sets one)."""
     return {k: v for k, v in os.environ.items() if k not in before}
+
+
+def use_python_path(value: str | None) -> None:
+    """Give this process, started without PYTHONPATH, the sys.path it would have had if started with PYTHONPATH=value.
+
+    As Python does: each entry made absolute (from the current folder), after sys.path[0] and before the rest, and
+    site's duplicate removal, which keeps a path's first place.
+    """
+    if not value:
+        return
+    first: dict[str, str] = {}
+    for path in [os.path.abspath(p) for p in value.split(os.pathsep)] + sys.path[1:]:
+        first.setdefault(os.path.normcase(os.path.abspath(path)), path)
+    sys.path[1:] = list(first.values())
 
 
 def become_kernel(request: dict, ready_fd: int, zygote: int, imported_env: dict[str, str]) -> None:
@@ -250,6 +265,7 @@ def serve_shared(libraries: list[str], code: str, channel: int) -> None:
                     os.environ.clear()
                     os.environ.update(request["env"])
                     os.environ.update({k: v for k, v in imported.items() if k not in os.environ})
+                    use_python_path(os.environ.get("PYTHONPATH"))
                     serve(request["libraries"], server, imported)
                 finally:
                     os._exit(0)

@@ -166,8 +166,13 @@ _SHARED: dict[str, Any] = {"on": False, "servers": {}, "varying": ()}
 
 
 def _shareable(env: dict[str, str]) -> dict[str, str]:
-    """The part of a kernel environment a shared library server must have been started with."""
-    return {k: v for k, v in env.items() if k not in (PAGE_ENV, AS_OF_ENV, PARENT_ENV, *_SHARED["varying"])}
+    """The part of a kernel environment a shared library server must have been started with.
+
+    Not PYTHONPATH (it names the build's project, whose modules the server never imports): each fork server puts
+    its build's entries on sys.path (kernel_zygote.use_python_path), so builds of other project folders share it.
+    """
+    return {k: v for k, v in env.items()
+            if k not in (PAGE_ENV, AS_OF_ENV, PARENT_ENV, "PYTHONPATH", *_SHARED["varying"])}
 
 
 def _shared_server(env: dict[str, str]) -> SharedLibraries | None:
