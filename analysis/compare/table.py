@@ -12,8 +12,7 @@ from pandera.pandas import Check, DataFrameSchema
 
 from analysis.compare.read import PageRecords
 from analysis.data.extract import coerce, write_csv
-from analysis.data.schemas import FACTS, KINDS
-from analysis.data.schemas import column as _c
+from analysis.data.schemas import FACTS, KINDS, column
 from analysis.page.generic_facts import PAGE_STATEMENT
 from analysis.paths import PROJECT_ROOT
 
@@ -46,39 +45,39 @@ def _error_iff_failed(df: pd.DataFrame) -> bool:
 
 COMPARE = DataFrameSchema(
     {
-        "page_file": _c(str, "The page file, relative to the project (or its name if outside)."),
-        "sha256": _c(str, "SHA-256 of the file's bytes; missing when the file could not be read.", nullable=True,
+        "page_file": column(str, "The page file, relative to the project (or its name if outside)."),
+        "sha256": column(str, "SHA-256 of the file's bytes; missing when the file could not be read.", nullable=True,
                      checks=Check.str_matches(r"^[0-9a-f]{64}$")),
-        "status": _c(str, "read, or failed (the page could not be read as the template: see error).",
+        "status": column(str, "read, or failed (the page could not be read as the template: see error).",
                      checks=Check.isin(["read", "failed"])),
-        "error": _c(str, "Why the page failed, in one line naming file, line and field; empty when read.", nullable=True),
-        "topic": _c(str, "The condition the page is about.", nullable=True),
-        "title": _c(str, "The page heading, where the text has one.", nullable=True),
-        "last_reviewed": _c("datetime64[ns]", "Page last reviewed (ISO 8601); missing when the page shows none.", nullable=True),
-        "next_review_due": _c("datetime64[ns]", "Page's next review due (ISO 8601); missing when the page shows none.", nullable=True),
-        "as_of": _c("datetime64[ns]", "The as-of date days_overdue is counted to (a parameter, never the clock)."),
-        "days_overdue": _c("Int64", "Days from next_review_due to as_of: negative when not yet due, missing without a due date.",
+        "error": column(str, "Why the page failed, in one line naming file, line and field; empty when read.", nullable=True),
+        "topic": column(str, "The condition the page is about.", nullable=True),
+        "title": column(str, "The page heading, where the text has one.", nullable=True),
+        "last_reviewed": column("datetime64[ns]", "Page last reviewed (ISO 8601); missing when the page shows none.", nullable=True),
+        "next_review_due": column("datetime64[ns]", "Page's next review due (ISO 8601); missing when the page shows none.", nullable=True),
+        "as_of": column("datetime64[ns]", "The as-of date days_overdue is counted to (a parameter, never the clock)."),
+        "days_overdue": column("Int64", "Days from next_review_due to as_of: negative when not yet due, missing without a due date.",
                            nullable=True),
-        "ratings_count": _c("Int64", "Ratings the page says it is based on; missing when the page has no ratings block.",
+        "ratings_count": column("Int64", "Ratings the page says it is based on; missing when the page has no ratings block.",
                             nullable=True, checks=Check.ge(0)),
-        "average_score": _c(float, "Average rating out of 5 where the page shows one (screen-reader text) or its breakdown "
+        "average_score": column(float, "Average rating out of 5 where the page shows one (screen-reader text) or its breakdown "
                             "gives one; missing otherwise, never zero.", nullable=True, checks=Check.in_range(1, 5)),
-        "average_from": _c(str, "stated (the page's number) or derived (mean of the per-label breakdown); missing with the average.",
+        "average_from": column(str, "stated (the page's number) or derived (mean of the per-label breakdown); missing with the average.",
                            nullable=True, checks=Check.isin(["stated", "derived"])),
-        "average_label": _c(str, "The average shown as a label ('Helpful'), where the page shows one.", nullable=True),
-        "comments": _c("Int64", "Comments the page states it has; missing when it has no comment section (not zero).",
+        "average_label": column(str, "The average shown as a label ('Helpful'), where the page shows one.", nullable=True),
+        "comments": column("Int64", "Comments the page states it has; missing when it has no comment section (not zero).",
                        nullable=True, checks=Check.ge(0)),
-        "figures": _c("Int64", "Statements of a figure on the page (facts), all kinds.", nullable=True, checks=Check.ge(0)),
-        "exact": _c("Int64", "Figures stated as exact numbers ('25%', '2 weeks').", nullable=True, checks=Check.ge(0)),
-        "lower_bound": _c("Int64", "Lower bounds ('at least 70,000', 'more than 1').", nullable=True, checks=Check.ge(0)),
-        "upper_bound": _c("Int64", "Upper bounds ('up to 10', 'fewer than 5').", nullable=True, checks=Check.ge(0)),
-        "approximate": _c("Int64", "Approximations ('about 90%', 'around 1 in 3').", nullable=True, checks=Check.ge(0)),
-        "range": _c("Int64", "Ranges ('5-10%', 'between 10 and 21 days').", nullable=True, checks=Check.ge(0)),
-        "qualitative": _c("Int64", "Statements without a number that the page's own rules keep (dystonia only).",
+        "figures": column("Int64", "Statements of a figure on the page (facts), all kinds.", nullable=True, checks=Check.ge(0)),
+        "exact": column("Int64", "Figures stated as exact numbers ('25%', '2 weeks').", nullable=True, checks=Check.ge(0)),
+        "lower_bound": column("Int64", "Lower bounds ('at least 70,000', 'more than 1').", nullable=True, checks=Check.ge(0)),
+        "upper_bound": column("Int64", "Upper bounds ('up to 10', 'fewer than 5').", nullable=True, checks=Check.ge(0)),
+        "approximate": column("Int64", "Approximations ('about 90%', 'around 1 in 3').", nullable=True, checks=Check.ge(0)),
+        "range": column("Int64", "Ranges ('5-10%', 'between 10 and 21 days').", nullable=True, checks=Check.ge(0)),
+        "qualitative": column("Int64", "Statements without a number that the page's own rules keep (dystonia only).",
                           nullable=True, checks=Check.ge(0)),
-        "named_source": _c("Int64", "Figures that name who estimated them (an organisation the page quotes, or 'X estimates', "
+        "named_source": column("Int64", "Figures that name who estimated them (an organisation the page quotes, or 'X estimates', "
                            "'according to X' in the sentence).", nullable=True, checks=Check.ge(0)),
-        "report": _c(str, "Link to this page's own report (its index.html, relative to the comparison), when one was found.",
+        "report": column(str, "Link to this page's own report (its index.html, relative to the comparison), when one was found.",
                      nullable=True),
     },
     checks=[Check(_kinds_add_up, error="figures = sum of the kinds, named_source <= figures"),
