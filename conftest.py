@@ -19,8 +19,10 @@ def pytest_ignore_collect(collection_path: Path) -> bool | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """nbval's kernels are forks of one warm process per test worker (tests/nbval_kernels.py)."""
-    if config.pluginmanager.hasplugin("nbval"):
+    """nbval's kernels are forks of one warm process per test worker (tests/nbval_kernels.py); the xdist controller,
+    which runs no test, skips it."""
+    controller = bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+    if config.pluginmanager.hasplugin("nbval") and not controller:
         from tests.nbval_kernels import use_warm_kernels
 
         use_warm_kernels()

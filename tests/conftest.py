@@ -10,12 +10,14 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pytest
 
-from analysis import __main__ as cli
-from analysis.data.extract import extract_page
+# pandas and the extractor are imported where they are used: the xdist controller, which only schedules the tests,
+# loads this file before it starts the workers (importing them took 0.8 s of its start-up).
+if TYPE_CHECKING:
+    import pandas as pd
 
 # pytest caches each test module with its asserts rewritten only where Python may write bytecode; this machine
 # sets PYTHONDONTWRITEBYTECODE, so every run and worker rewrote ~50 modules again (~1 s each). The test modules
@@ -86,6 +88,8 @@ def extract_quietly(path: Path) -> tuple[dict[str, pd.DataFrame], list[warnings.
     if key is None or key not in _EXTRACTED:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            from analysis.data.extract import extract_page
+
             tables = extract_page(path)
         _EXTRACTED[key] = tables, list(caught)
     tables, caught = _EXTRACTED[key]
@@ -106,6 +110,8 @@ def extract_command(path: Path, out: Path) -> tuple[int, str, str]:
     escaping it would fail the test here as it would print a traceback there.
     tests/test_bad_input.py::test_the_command_exits_2_with_one_line runs the command as a separate process.
     """
+    from analysis import __main__ as cli
+
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
         code = cli.main(["extract", str(path), "--out", str(out)])  # it sets warnings.showwarning, restored here
@@ -147,5 +153,7 @@ def raw_lines() -> list[str]:
 @pytest.fixture(scope="session")
 def dystonia() -> dict[str, pd.DataFrame]:
     """The tables extracted from the committed dystonia page."""
+    from analysis.data.extract import extract_page
+
     return extract_page(RAW_PAGE)
 
