@@ -86,10 +86,10 @@ def extract_quietly(path: Path) -> tuple[dict[str, pd.DataFrame], list[warnings.
     except OSError:  # unreadable: extract_page raises, saying why
         key = None
     if key is None or key not in _EXTRACTED:
+        from analysis.data.extract import extract_page
+
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            from analysis.data.extract import extract_page
-
             tables = extract_page(path)
         _EXTRACTED[key] = tables, list(caught)
     tables, caught = _EXTRACTED[key]

@@ -38,8 +38,6 @@ def column(dtype: object, description: str, nullable: bool = False, checks: Chec
                   description=description)
 
 
-
-
 def _bounds_consistent(df: pd.DataFrame) -> bool:
     """Check that lower <= value <= upper wherever both are present."""
     ok = True
@@ -194,10 +192,10 @@ SUMMARY = DataFrameSchema(
         "lower": column(float, "Lower bound, where the wording or the derivation gives one.", nullable=True),
         "upper": column(float, "Upper bound, where the wording or the derivation gives one.", nullable=True),
         "kind": column(str, "exact, lower_bound, upper_bound, approximate, range, ratio_of_bounds or difference_of_bounds (computed from lower "
-                   "bounds: neither a bound nor an approximation), illustration (a range applied to a count: not a count) or missing.",
-                   checks=Check.isin(KEY_NUMBER_KINDS)),
+                       "bounds: neither a bound nor an approximation), illustration (a range applied to a count: not a count) or missing.",
+                       checks=Check.isin(KEY_NUMBER_KINDS)),
         "wording": column(str, "The figure as every output writes it, with its kind (analysis.data.wording.key_number_text): the index, "
-                      "summary.csv and the notebooks all show this text."),
+                          "summary.csv and the notebooks all show this text."),
         "qualifier": column(str, "The page's qualifier as written, for figures the page states ('at least', 'around').", nullable=True),
         "unit": column(str, "Unit of value, lower and upper."),
         "origin": column(str, "page (stated), derived (computed by this project) or missing.", checks=Check.isin(["page", "derived", "missing", "stated"])),
