@@ -23,6 +23,7 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOCAL_SCHEMES = ("file://", "data:")
+WINDOW_HEIGHT = 900  # px: the window height of the width checks (800, 1100 and 1600 px wide)
 MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together): it fits a laptop screen
 SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
 # For every plotly figure inside `scope` (a CSS selector, '' for the whole page): its width, the width of the
@@ -86,9 +87,11 @@ def record(page: Any) -> tuple[list[str], list[str]]:
     return requests, errors
 
 
-def open_page(browser: Any, target: Path | str, wait_until: str = "load") -> tuple[Any, list[str], list[str]]:
-    """Open a file (over file://) or URL, recording every request URL and every console/page error."""
-    page = browser.new_page()
+def open_page(browser: Any, target: Path | str, wait_until: str = "load",
+              width: int | None = None) -> tuple[Any, list[str], list[str]]:
+    """Open a file (over file://) or URL, recording every request URL and every console/page error; `width` sets
+    the window's width (900 px high) before it loads, so what it draws first is drawn at that width."""
+    page = browser.new_page(**({"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}))
     requests, errors = record(page)
     page.goto(page_url(target), wait_until=wait_until)
     return page, requests, errors
@@ -102,6 +105,19 @@ def settled_figures(page: Any, scope: str = "", timeout_ms: int = 10_000) -> lis
     deadline the last measurement is returned as it is, so the caller's assertions report what did not settle.
     """
     return settled_figures_of([page], scope, timeout_ms)[0]
+
+
+def widths_from(page: Any, widths: tuple[int, ...]) -> list[int]:
+    """`widths` in order, starting with the window's current width when it is one of them: a page is then checked at
+    the width it was drawn at first, without a resize and redraw of every figure."""
+    current = (page.viewport_size or {}).get("width")
+    return sorted(widths, key=lambda width: width != current)
+
+
+def resize(page: Any, width: int) -> None:
+    """Make the window `width` px wide (WINDOW_HEIGHT high), unless it is already: a resize redraws every figure."""
+    if (page.viewport_size or {}).get("width") != width:
+        page.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
 
 
 def _redrawn(figures: list[dict[str, Any]]) -> bool:
@@ -133,14 +149,14 @@ def open_window(opener: Any, target: Path | str, wait_until: str = "load") -> tu
     return page, requests, errors
 
 
-def open_windows(browser: Any, targets: list[Path | str],
-                 wait_until: str = "load") -> tuple[Any, list[tuple[Any, list[str], list[str]]]]:
+def open_windows(browser: Any, targets: list[Path | str], wait_until: str = "load",
+                 width: int | None = None) -> tuple[Any, list[tuple[Any, list[str], list[str]]]]:
     """open_page for several targets, each in its own window of one new context, all sharing one renderer.
 
-    The first target opens as open_page opens it, each other one with open_window from it. Returns the context
-    (close it when done) and (page, requests, errors) per target.
+    The first target opens as open_page opens it, each other one with open_window from it; every window is
+    `width` wide when given. Returns the context (close it when done) and (page, requests, errors) per target.
     """
-    context = browser.new_context()
+    context = browser.new_context(**({"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}))
     first = open_page(context, targets[0], wait_until)
     return context, [first] + [open_window(first[0], target, wait_until) for target in targets[1:]]
 

@@ -48,15 +48,15 @@ OVERFLOW = """([sel, right]) => [...document.querySelectorAll(sel + ' text')]
 @browser.needs_chromium
 def test_the_page_opens_offline_draws_both_charts_and_runs_nothing_from_a_title(hostile: Path, tmp_path: Path) -> None:
     with browser.launch_chromium() as chromium:
-        page, requests, errors = browser.open_page(chromium, hostile / "index.html")
+        page, requests, errors = browser.open_page(chromium, hostile / "index.html", width=WIDTHS[0])
         page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 2", timeout=30000)
         assert browser.drawn_figures(page) == 2
         assert page.evaluate(browser.LIVE_MARKUP_JS) == browser.NO_LIVE_MARKUP
         assert page.evaluate("window.__pwned === undefined")
         assert "<script>window.__pwned=true</script>" in page.locator("#chart-overdue").inner_text()  # shown as text
         assert HOSTILE_TITLE[:40] in page.locator("table.pages").inner_text()
-        for width in WIDTHS:  # one load, three widths: the charts are responsive
-            page.set_viewport_size({"width": width, "height": 900})
+        for width in WIDTHS:  # one load (drawn at the first width), three widths: the charts are responsive
+            browser.resize(page, width)
             figures = browser.settled_figures(page)  # each chart redrawn at the new width before it is measured
             assert all(abs(f["svg"] - f["width"]) <= 2 and f["width"] <= f["room"] + 1 for f in figures), (width, figures)
             for selector in ("#chart-overdue", "#chart-kinds"):  # chart text stays inside its box

@@ -23,7 +23,16 @@ from typing import Any
 import pytest
 
 from analysis.paths import STORY_NOTEBOOK
-from tests.browser_support import MAX_FIGURE_PX, SHOTS, launch_chromium, needs_chromium, open_page, settled_figures
+from tests.browser_support import (
+    MAX_FIGURE_PX,
+    SHOTS,
+    launch_chromium,
+    needs_chromium,
+    open_page,
+    resize,
+    settled_figures,
+    widths_from,
+)
 from tests.conftest import PROJECT_ROOT
 from tests.process_support import process_table
 
@@ -183,7 +192,8 @@ class Shown:
 @pytest.fixture(scope="module")
 def lab_tab(lab: Lab, browser: Any) -> Iterator[Shown]:
     """JupyterLab loaded once (a fresh workspace); each test opens its notebook in it, as a user would."""
-    page, requests, errors = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded")
+    page, requests, errors = open_page(browser, f"{lab.url}/lab?reset&token={lab.token}", wait_until="domcontentloaded",
+                                        width=WIDTHS[0])
     try:
         page.wait_for_function("() => !!window.jupyterapp", timeout=RENDER_TIMEOUT)
         page.evaluate("async () => { await window.jupyterapp.restored; }")
@@ -267,8 +277,8 @@ def test_notebooks_are_committed() -> None:
 
 def assert_charts_fit(page: Any, name: str) -> None:
     """At each window width, every chart follows the output width and keeps all its text inside its box."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
+    for width in widths_from(page, WIDTHS):  # from the width it opened at: one redraw fewer
+        resize(page, width)
         figures = settled_figures(page, PANEL)  # JupyterLab relays out, then the plotly renderer redraws each figure
         for index, figure in enumerate(page.locator(f"{PANEL} .js-plotly-plot").all() if SHOTS else []):
             figure.scroll_into_view_if_needed()

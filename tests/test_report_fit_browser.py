@@ -21,6 +21,7 @@ from tests.browser_support import (
     launch_chromium,
     needs_chromium,
     open_windows,
+    resize,
     settled_figures_of,
 )
 from tests.conftest import PROJECT_ROOT
@@ -65,7 +66,7 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
     a header text in every cell, no NaN/None, no 0,1,2 index, and text left-aligned."""
     assert pages
     tables_seen = charts_seen = 0
-    context, opened = open_windows(browser, pages)  # every page at once, each in its own window
+    context, opened = open_windows(browser, pages, width=WIDTHS[0])  # every page at once, each in its own window
     try:
         for path, (page, _, _) in zip(pages, opened, strict=True):
             page.wait_for_load_state("load")
@@ -76,7 +77,7 @@ def test_report_charts_fit_and_tables_read_as_published(pages: list[Path], brows
                     (path.name, table)
         for width in WIDTHS:
             for page, _, _ in opened:
-                page.set_viewport_size({"width": width, "height": 900})
+                resize(page, width)
             # responsive plotly redraws on resize: wait until every figure of every page has been redrawn
             for path, (page, _, _), figures in zip(pages, opened, settled_figures_of([p for p, _, _ in opened]),
                                                   strict=True):
