@@ -159,6 +159,7 @@ def test_handles_are_never_published(report: Path) -> None:
         assert "onmouseover" not in text.lower(), path.name
 
 
+HOVER_WINDOW = {"width": 1280, "height": 1200}  # the tallest chart's plot area fits on screen
 # Plotly throttles hovers (50 ms apart), so wait between points; return, per chart, how many points showed a label.
 HOVER_EVERY_POINT_JS = """async () => {
     const labelled = [];
@@ -192,7 +193,7 @@ MOUSEOVER_ALL_JS = """() => {
 
 async def hover_everywhere(page: Any) -> list[int]:
     """Hover over every chart (mouse moves over a grid, then every point) and every other element; return labels per chart."""
-    await page.set_viewport_size({"width": 1280, "height": 1200})  # the tallest chart's plot area fits on screen
+    assert page.viewport_size == HOVER_WINDOW  # the window opened at this size: no resize, no redraw of every chart
     for area in await page.locator(".js-plotly-plot .nsewdrag").all():
         await area.scroll_into_view_if_needed()
         box = await area.bounding_box()
@@ -235,7 +236,7 @@ def test_pages_are_inert_and_offline(report: Path) -> None:
 
     async def check_all() -> None:
         async with launch_chromium_async() as chromium:
-            context = await chromium.new_context()
+            context = await chromium.new_context(viewport=HOVER_WINDOW)  # every window drawn once, at this size
             first = await open_page_async(context, paths[0])
             checks = [asyncio.create_task(check_inert_and_offline(paths[0], *first))]
             for path in paths[1:]:  # opened one after another: each reuses the compiled plotly.js
