@@ -289,6 +289,26 @@ def test_checks_before_any_kernel(setup: dict, tmp_path: Path, capsys: pytest.Ca
     report.check_report_page(setup["page"], "2010-01-01", allow_before_capture=True)  # the explicit flag
 
 
+@pytest.mark.parametrize(("content", "words"), [
+    ('{"cells": [\n  {"cell_type": "markdown", "source": "# A"},\n  oops\n]}\n', ":3: notebook: is not valid JSON: Expecting value (column 3)"),
+    ("", ":1: notebook: is not valid JSON: Expecting value (column 1)"),
+    ("[]", ": notebook: is not a notebook: an object with a list of cells is expected"),
+    (b"\xff{}", ": notebook: is not UTF-8 text (byte 0)"),
+])  # fmt: skip
+def test_a_broken_notebook_file_is_named_with_its_line(setup: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       content: str | bytes, words: str) -> None:
+    """A notebook file that is not a notebook's JSON is refused in one line naming the file and the line (exit 2);
+    the previous report stays."""
+    out = fresh_copy(setup, tmp_path)
+    broken = tmp_path / "01-types.ipynb"
+    broken.write_bytes(content if isinstance(content, bytes) else content.encode())
+    argv = ["--page", str(setup["page"]), "--out", str(out), "--as-of", OLD_AS_OF, "--notebooks", str(setup["notebooks"][0]),
+            str(broken)]
+    assert report.main(argv) == 2
+    assert _one_error_line(capsys) == f"error: {broken}{words}"
+    assert snapshot(out) == setup["old_files"]
+
+
 def test_summary_with_a_bad_as_of_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     """`summary` names the environment variable that holds a bad date."""

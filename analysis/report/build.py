@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import shutil
 import sys
@@ -72,6 +71,7 @@ from analysis.report.export import (
     published_files_list,
     write_assets,
 )
+from analysis.report.notebook_file import notebook_title
 from analysis.report.parts import TRAITS_FILE, plan_parts
 from analysis.report.warm import (
     Zygote,
@@ -153,26 +153,6 @@ class ReportResult:
 
 
 # --------------------------------------------------------------------------- index
-
-
-def notebook_title(notebook: Path) -> str:
-    """Return the text of the notebook's first markdown heading (or its file stem)."""
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return notebook.stem
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        for line in text.splitlines():
-            stripped = line.strip()
-            if stripped.startswith("#"):
-                heading = stripped.lstrip("#").strip()
-                if heading:
-                    return heading
-    return notebook.stem
 
 
 def render_index(context: dict[str, Any]) -> bytes:

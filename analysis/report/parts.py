@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.report.export import write_if_changed
+from analysis.report.notebook_file import notebook_title, read_notebook
 
 METADATA_KEY = "dystonia_facts"
 PARTS_DIRNAME = "parts"  # the copies of notebooks with sections dropped, inside the build cache
@@ -191,11 +192,9 @@ def plan_parts(page: Path, notebooks: list[Path], work_dir: Path, shared: str, s
     before_reading() is called just before the page is read for its traits (the build starts its slow
     preparations then, as the shared inputs have changed and notebooks will run).
     """
-    loaded = [json.loads(nb.read_text(encoding="utf-8")) for nb in notebooks]
+    loaded = [read_notebook(nb) for nb in notebooks]
     if not any(declares_needs(nb) for nb in loaded):  # nothing declared: every notebook applies, as it is
         return Plan(list(notebooks))
-    from analysis.report.build import notebook_title
-
     traits = _traits(page, work_dir, shared, saved_dir, before_reading)
     plan = Plan([], topic=traits["_topic"][1] or None)
     for path, nb in zip(notebooks, loaded, strict=True):
