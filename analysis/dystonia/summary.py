@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from analysis.data.load import fact
+from analysis.data.review import days_past_review
 from analysis.data.schemas import SUMMARY
 from analysis.data.wording import key_number_text
 from analysis.dystonia.reference import per_100k, population_count, uk_population_2013
@@ -94,12 +95,6 @@ def feedback_rows(page: pd.DataFrame, ratings: pd.DataFrame, comments: pd.DataFr
         rows.append(_row("days_past_review", f"Days past the saved copy's next-review date, as of {as_of.isoformat()}", days, None, None, "exact", "days",
                          "derived", f"next review due {p['next_review_due']:%Y-%m-%d} on the saved copy; a later review is not known", source))  # fmt: skip
     return rows
-
-
-def days_past_review(page: pd.DataFrame, as_of: date) -> int | None:
-    """Days from the saved copy's 'Next review due' date to the as-of date (negative if not yet due)."""
-    due = page.iloc[0]["next_review_due"]
-    return None if pd.isna(due) else int((pd.Timestamp(as_of) - due).days)
 
 
 def summary_table(tables: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:

@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.data.narrative import as_written
+from analysis.data.review import days_past_review
 from analysis.data.schemas import KINDS
 from analysis.data.wording import KIND_NAMES, KIND_PLURALS
-from analysis.dystonia.summary import days_past_review
 from analysis.figures import charts
 from analysis.figures.theme import PAGE_COLOUR, format_number
 from analysis.page.generic_facts import GENERIC_MEASURE, PAGE_STATEMENT

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.extract import extract_page, write_csv
+from analysis.data.review import days_past_review
 from analysis.data.wording import key_number_text
-from analysis.dystonia.summary import days_past_review, feedback_rows, summary_table
+from analysis.dystonia.summary import feedback_rows, summary_table
 from analysis.figures.page_statements import kinds_text
 
 TAXONOMY_TABLES = ("types", "treatments", "causes", "tests")
