@@ -87,11 +87,16 @@ def record(page: Any) -> tuple[list[str], list[str]]:
     return requests, errors
 
 
+def _viewport(width: int | None) -> dict[str, Any]:
+    """Playwright's options for a new page or context `width` px wide and WINDOW_HEIGHT high (its default size without)."""
+    return {"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}
+
+
 def open_page(browser: Any, target: Path | str, wait_until: str = "load",
               width: int | None = None) -> tuple[Any, list[str], list[str]]:
     """Open a file (over file://) or URL, recording every request URL and every console/page error; `width` sets
     the window's width (900 px high) before it loads, so what it draws first is drawn at that width."""
-    page = browser.new_page(**({"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}))
+    page = browser.new_page(**_viewport(width))
     requests, errors = record(page)
     page.goto(page_url(target), wait_until=wait_until)
     return page, requests, errors
@@ -156,7 +161,7 @@ def open_windows(browser: Any, targets: list[Path | str], wait_until: str = "loa
     The first target opens as open_page opens it, each other one with open_window from it; every window is
     `width` wide when given. Returns the context (close it when done) and (page, requests, errors) per target.
     """
-    context = browser.new_context(**({"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}))
+    context = browser.new_context(**_viewport(width))
     first = open_page(context, targets[0], wait_until)
     return context, [first] + [open_window(first[0], target, wait_until) for target in targets[1:]]
 
