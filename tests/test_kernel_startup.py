@@ -76,14 +76,16 @@ def test_a_kernel_that_dies_is_reported_not_retried(tmp_path: Path) -> None:
 
 def test_kernels_use_unix_sockets_in_a_folder_the_build_removes(tmp_path: Path) -> None:
     """A notebook's kernel is connected over ipc (Unix sockets in the build's own folder, no TCP port another
-    program could take first); the folder is gone when the notebooks are done."""
+    program could take first), with its connection file in that folder (not a tmp*.json in /tmp, which a killed
+    build would leave); the folder is gone when the notebooks are done."""
     nb = write_notebook(tmp_path / "one.ipynb", [new_code_cell(
-        "import json\nfrom ipykernel.connect import get_connection_info\n"
-        "info = json.loads(get_connection_info())\nprint(info['transport'], info['ip'])")])
+        "import json\nfrom ipykernel.connect import get_connection_file, get_connection_info\n"
+        "info = json.loads(get_connection_info())\nprint(info['transport'], info['ip'], get_connection_file())")])
     done: dict[str, Any] = {}
     execute.run_pending([(nb, "key", "One")], execute.kernel_env(RAW_PAGE, tmp_path, None), tmp_path, 1,
                         lambda path, key, title, result: done.update(result))
     assert "html" in done, done
-    transport, folder = re.search(r"(\w+) (/\S+)/k0\b", done["html"]).groups()
+    transport, folder, connection = re.search(r"(\w+) (/\S+)/k0 (\S+)", done["html"]).groups()
     assert transport == "ipc" and Path(folder).name.startswith("dystonia-facts-kernels-")
+    assert connection == f"{folder}/k0.json"
     assert not Path(folder).exists()

@@ -157,6 +157,9 @@ class _Runner:
                 km = self.kernel_manager() if self.kernel_manager else AsyncKernelManager(kernel_name="python3")
                 km.transport, km.cache_ports = "ipc", False
                 km.ip = str(self.sockets / f"k{len(self.clients)}")  # its sockets: k<N>-1 ... k<N>-5
+                # and its connection file beside them (jupyter_client's default is a tmp*.json in /tmp that a killed
+                # build leaves behind); the folder goes with the build, or with the next build after a kill
+                km.connection_file = f"{km.ip}.json"
                 client = NotebookClient(nb, km=km, kernel_name="python3", timeout=CELL_TIMEOUT,
                                         startup_timeout=startup_timeout, record_timing=False,
                                         resources={"metadata": {"path": str(path.parent)}},
