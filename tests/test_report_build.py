@@ -257,7 +257,7 @@ def test_a_fork_server_of_a_shared_server_gets_the_sys_path_its_pythonpath_gives
 
 
 SHARED_SERVER_CHILD = """
-import json, sys, tempfile, time
+import json, sys, time
 from pathlib import Path
 from analysis.report import warm
 from analysis.report.execute import kernel_env
@@ -266,7 +266,7 @@ with warm.shared_libraries():
     zygote = warm.Zygote(kernel_env(Path(sys.argv[1]), Path.cwd(), None), [])
     zygote.load([], warm_up=False)
     assert zygote.wait_ready() is None
-    kernel = zygote.fork(["-f", str(Path(tempfile.mkdtemp()) / "kernel.json")], str(Path.cwd()), {}, None)
+    kernel = zygote.fork(["-f", sys.argv[2]], str(Path.cwd()), {}, None)
     (server,) = warm._SHARED["servers"].values()
     print(json.dumps([server.proc.pid, zygote.proc.pid, kernel]), flush=True)
     time.sleep(120)
@@ -279,8 +279,8 @@ def test_a_killed_build_process_takes_its_shared_library_server_and_kernels_with
     parent-death signals), as with a fork server of its own."""
     page = tmp_path / "page.txt"
     page.write_text("Dystonia is a movement disorder.\n")
-    proc = subprocess.Popen([sys.executable, "-c", SHARED_SERVER_CHILD, str(page)], cwd=report.ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", SHARED_SERVER_CHILD, str(page), str(tmp_path / "kernel.json")],
+                            cwd=report.ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     pids = json.loads(proc.stdout.readline())
     assert len(set(pids)) == 3 and all(alive(pid) for pid in pids)
