@@ -87,9 +87,19 @@ def record(page: Any) -> tuple[list[str], list[str]]:
     return requests, errors
 
 
+def _size(width: int) -> dict[str, int]:
+    """A window size `width` px wide and WINDOW_HEIGHT high, as playwright takes it."""
+    return {"width": width, "height": WINDOW_HEIGHT}
+
+
+def _width(page: Any) -> int | None:
+    """The page's window width now (None when playwright does not set one)."""
+    return (page.viewport_size or {}).get("width")
+
+
 def _viewport(width: int | None) -> dict[str, Any]:
-    """Playwright's options for a new page or context `width` px wide and WINDOW_HEIGHT high (its default size without)."""
-    return {"viewport": {"width": width, "height": WINDOW_HEIGHT}} if width else {}
+    """Playwright's options for a new page or context `width` px wide (its default size without)."""
+    return {"viewport": _size(width)} if width else {}
 
 
 def open_page(browser: Any, target: Path | str, wait_until: str = "load",
@@ -115,14 +125,14 @@ def settled_figures(page: Any, scope: str = "", timeout_ms: int = 10_000) -> lis
 def widths_from(page: Any, widths: tuple[int, ...]) -> list[int]:
     """`widths` in order, starting with the window's current width when it is one of them: a page is then checked at
     the width it was drawn at first, without a resize and redraw of every figure."""
-    current = (page.viewport_size or {}).get("width")
+    current = _width(page)
     return sorted(widths, key=lambda width: width != current)
 
 
 def resize(page: Any, width: int) -> None:
     """Make the window `width` px wide (WINDOW_HEIGHT high), unless it is already: a resize redraws every figure."""
-    if (page.viewport_size or {}).get("width") != width:
-        page.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
+    if _width(page) != width:
+        page.set_viewport_size(_size(width))
 
 
 def _redrawn(figures: list[dict[str, Any]]) -> bool:

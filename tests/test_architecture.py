@@ -130,9 +130,10 @@ def test_notebooks_for_every_page_import_nothing_of_dystonia():
     from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
     from analysis.report.cache import notebook_modules
     from analysis.report.notebook_file import read_notebook
+    from analysis.report.parts import METADATA_KEY
 
     generic = [nb for nb in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-               if "dystonia" not in read_notebook(nb).get("metadata", {}).get("dystonia_facts", {}).get("requires", [])]
+               if "dystonia" not in read_notebook(nb).get("metadata", {}).get(METADATA_KEY, {}).get("requires", [])]
     assert len(generic) >= 2, generic  # 00a (every page) and 04 (pages with ratings or comments)
     for nb in generic:
         closure = notebook_modules(nb, PROJECT_ROOT)
