@@ -3,6 +3,7 @@
 * root and headless: --allow-root when run as root, no browser without a display (the URL with its token is printed);
 * a scratch folder: the file browser and the Launcher start in explore/ (git-ignored), seeded with the starter notebook;
 * warm kernels: a notebook's kernel starts with the heavy libraries imported (analysis/report/lab_kernels.py);
+* legible charts: a chart keeps a minimum width and its output scrolls sideways in a narrow notebook (custom/custom.css);
 * whole saves: a saved notebook replaces the file in one step (analysis/report/lab_contents.py);
 * safe save: a pre-save hook keeps a notebook's bytes when nothing real changed (no PNG copies of plotly charts,
   no new execution counts, no 70000.0 -> 70000 re-serialisation), so `git diff` stays empty.
@@ -132,4 +133,7 @@ if "get_config" in globals():  # executed by the Jupyter server (importing this 
     # Kernels forked from one process that imported pandas, plotly & co. once (analysis/report/lab_kernels.py).
     c.AsyncMappingKernelManager.kernel_manager_class = "analysis.report.lab_kernels.WarmLabKernelManager"
     c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+    # The project's stylesheet (custom/custom.css here): charts keep the width their labels need, as in the report.
+    c.LabApp.custom_css = True
+    c.ServerApp.tornado_settings = {"static_custom_path": [str(PROJECT_ROOT / ".jupyter" / "custom")]}
     ensure_scratch()

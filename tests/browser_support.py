@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from analysis.figures.theme import MIN_FIGURE_PX
+
 # Debian's build of Chromium's headless shell (the headless mode Playwright itself runs by default): the same
 # Chromium and Blink as the browser, without its windowing layer; half the CPU of `chromium --headless` in this suite.
 # DFX_CHROMIUM=/usr/bin/chromium runs the browser tests in the full browser instead.
@@ -27,23 +29,37 @@ WINDOW_HEIGHT = 900  # px: the window height of the width checks (800, 1100 and 
 MAX_FIGURE_PX = 1000  # no figure taller than this (title, legend, plot and notes together): it fits a laptop screen
 SHOTS = Path(os.environ["DFX_SHOTS"]) if os.environ.get("DFX_SHOTS") else None  # set it to keep screenshots
 # For every plotly figure inside `scope` (a CSS selector, '' for the whole page): its width, the width of the
-# output it sits in, the width its SVG was last drawn at, its height, and how far (px) any SVG text reaches outside
-# the figure's box.
+# output it sits in, the width its SVG was last drawn at, its height, how far (px) any SVG text reaches outside
+# the figure's box, and each pair of its texts drawn over one another (boxes crossing by more than OVERLAP_PX both
+# ways: the glyphs' boxes include some space, so texts merely touching are not counted).
+OVERLAP_PX = 2
 OVERFLOW_JS = """(scope) => [...document.querySelectorAll((scope ? scope + ' ' : '') + '.js-plotly-plot')].map(plot => {
     const box = plot.getBoundingClientRect();
-    const main = plot.closest('.jp-OutputArea-output') || plot.parentElement;
+    // the room: its output row's width after the prompt (in JupyterLab the plotly node is the output itself)
+    const row = plot.closest('.jp-OutputArea-child');
+    const prompt = row && row.querySelector(':scope > .jp-OutputArea-prompt');
+    const room = row ? row.getBoundingClientRect().width - (prompt ? prompt.getBoundingClientRect().width : 0)
+                     : plot.parentElement.getBoundingClientRect().width;
     let worst = 0, text = '';
+    const drawn = [];
     plot.querySelectorAll('svg text').forEach(t => {
         const r = t.getBoundingClientRect();
-        if (!r.width) return;
+        if (!r.width || !t.textContent.trim()) return;
         const over = Math.max(r.right - box.right, box.left - r.left, 0);
         if (over > worst) { worst = over; text = t.textContent.slice(0, 60); }
+        drawn.push([r, t.textContent.slice(0, 40)]);
     });
+    const overlaps = [];
+    drawn.forEach(([a, at], i) => drawn.slice(i + 1).forEach(([b, bt]) => {
+        const across = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const down = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (across > OVERLAP_PX && down > OVERLAP_PX) overlaps.push([at, bt]);
+    }));
     const svg = plot.querySelector('svg.main-svg');
-    return {width: Math.round(box.width), room: Math.round(main.getBoundingClientRect().width),
+    return {width: Math.round(box.width), room: Math.round(room),
             svg: svg ? Math.round(svg.getBoundingClientRect().width) : 0,
-            height: Math.round(box.height), over: Math.round(worst), text};
-})"""
+            height: Math.round(box.height), over: Math.round(worst), text, overlaps};
+})""".replace("OVERLAP_PX", str(OVERLAP_PX))
 # What would let a hostile string run: executable scripts naming it, on* attributes, javascript: URLs, <img src=x>.
 LIVE_MARKUP_JS = """() => {
     const all = [...document.querySelectorAll('*')];
@@ -135,9 +151,14 @@ def resize(page: Any, width: int) -> None:
         page.set_viewport_size(_size(width))
 
 
+def fills(figure: dict[str, Any]) -> bool:
+    """The figure is as wide as its output, or MIN_FIGURE_PX wide in a narrower output (which then scrolls)."""
+    return abs(figure["width"] - max(figure["room"], MIN_FIGURE_PX)) <= 2
+
+
 def _redrawn(figures: list[dict[str, Any]]) -> bool:
-    """Every figure's SVG is as wide as its box, and its box as wide as its output."""
-    return all(abs(f["svg"] - f["width"]) <= 2 and abs(f["width"] - f["room"]) <= 2 for f in figures)
+    """Every figure's SVG is as wide as its box, and its box fills its output."""
+    return all(abs(f["svg"] - f["width"]) <= 2 and fills(f) for f in figures)
 
 
 def drawn_figures(page: Any) -> int:

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -445,17 +446,31 @@ def test_progression_schematic_is_labelled_not_data(facts: pd.DataFrame) -> None
 
 def test_timeline_escapes_labels_and_counts_undated(
         builders: dict[str, Callable[[], go.Figure]]) -> None:
-    """Comment labels are escaped in text and hover; undated events are reported, not drawn."""
+    """Comment labels are escaped in row labels and hover; undated events are reported, not drawn."""
     fig = builders["timeline"]()
     payload = fig.to_json()
     assert "<script" not in payload and "$x$" not in payload
     comments = [t for t in fig.data if t.name == "Comments"][0]
-    assert any("&lt;script&gt;" in t for t in comments.text)
+    assert any("&lt;script&gt;" in t for t in fig.layout.yaxis.ticktext)
     assert any("&lt;script&gt;" in h for h in comments.hovertext)
     assert list(comments.x) == ["2010-10-19", "2014-03-29"]
     assert "1 event(s) without a readable date" in _annotation(fig, "caption").text
     assert len([s for s in fig.layout.shapes if s.name == "page date"]) == 2
     assert fig.layout.title.text.startswith("1 of 2 comments predates")
+
+
+def test_timeline_gives_each_event_a_row_with_its_date(builders: dict[str, Callable[[], go.Figure]]) -> None:
+    """Every dated event has a row of its own (page dates above comments, each by date), so no two labels share
+    a line however close their dates; the date is written beside each mark, on the side with more room."""
+    fig = builders["timeline"]()
+    page, comments = ([t for t in fig.data if t.name == name][0] for name in ("Page dates", "Comments"))
+    rows = list(page.y) + list(comments.y)
+    assert len(rows) == len(set(rows)) == 4
+    assert list(reversed(fig.layout.yaxis.categoryarray)) == rows  # top to bottom
+    assert rows[:3] == ["Page last reviewed", "Next review due", "pauline15"]
+    assert list(page.text) == ["19 June 2013", "19 June 2015"]
+    assert list(comments.text) == ["19 October 2010", "29 March 2014"]
+    assert list(comments.textposition) == ["middle right", "middle left"]  # the side away from the nearer end
 
 
 def test_timeline_rejects_unknown_kind(events: pd.DataFrame) -> None:
@@ -487,3 +502,16 @@ def test_hostile_text_never_reaches_json_unescaped(facts: pd.DataFrame) -> None:
     ]
     for payload in payloads:
         assert "<script" not in payload and "$x$" not in payload
+
+
+def test_report_and_jupyterlab_keep_charts_at_the_theme_minimum_width() -> None:
+    """The report's CSS and JupyterLab's custom.css give a chart the theme's minimum width, in one value, and let
+    its output scroll sideways below it; the Lab config loads that stylesheet."""
+    root = Path(__file__).resolve().parents[1]
+    report_css = (root / "analysis/report/templates/dystonia_lab/index.html.j2").read_text(encoding="utf-8")
+    lab_css = (root / ".jupyter/custom/custom.css").read_text(encoding="utf-8")
+    for css in (report_css, lab_css):
+        assert re.findall(r"min-width: (\d+)px", css) == [str(theme.MIN_FIGURE_PX)]
+        assert "overflow-x: auto" in css
+    config = (root / ".jupyter/jupyter_server_config.py").read_text(encoding="utf-8")
+    assert "c.LabApp.custom_css = True" in config and '"static_custom_path"' in config

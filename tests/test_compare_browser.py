@@ -59,6 +59,7 @@ def test_the_page_opens_offline_draws_both_charts_and_runs_nothing_from_a_title(
             browser.resize(page, width)
             figures = browser.settled_figures(page)  # each chart redrawn at the new width before it is measured
             assert all(abs(f["svg"] - f["width"]) <= 2 and f["width"] <= f["room"] + 1 for f in figures), (width, figures)
+            assert all(f["overlaps"] == [] for f in figures), (width, figures)  # no chart text over other text
             for selector in ("#chart-overdue", "#chart-kinds"):  # chart text stays inside its box
                 box = page.locator(selector).bounding_box()
                 overflow = page.evaluate(OVERFLOW, [selector, box["x"] + box["width"]])

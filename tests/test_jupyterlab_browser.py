@@ -26,6 +26,7 @@ from analysis.paths import STORY_NOTEBOOK
 from tests.browser_support import (
     MAX_FIGURE_PX,
     SHOTS,
+    fills,
     launch_chromium,
     needs_chromium,
     open_page,
@@ -276,15 +277,15 @@ def test_notebooks_are_committed() -> None:
 
 
 def assert_charts_fit(page: Any, name: str) -> None:
-    """At each window width, every chart follows the output width and keeps all its text inside its box."""
+    """At each window width, every chart follows the output width and keeps all its text inside its box, no text over other text."""
     for width in widths_from(page, WIDTHS):  # from the width it opened at: one redraw fewer
         resize(page, width)
         figures = settled_figures(page, PANEL)  # JupyterLab relays out, then the plotly renderer redraws each figure
         for index, figure in enumerate(page.locator(f"{PANEL} .js-plotly-plot").all() if SHOTS else []):
             figure.scroll_into_view_if_needed()
             figure.screenshot(path=str(SHOTS / f"lab-{name[:2]}-{index}-{width}.png"))
-        assert all(abs(f["width"] - f["room"]) <= 2 for f in figures), (name, width, figures)  # responsive
-        assert all(f["over"] <= 1 for f in figures), (name, width, figures)
+        assert all(fills(f) for f in figures), (name, width, figures)  # responsive, never below MIN_FIGURE_PX
+        assert [(f["text"], f["overlaps"]) for f in figures if f["over"] > 1 or f["overlaps"]] == [], (name, width)
         assert all(f["height"] <= MAX_FIGURE_PX for f in figures), (name, width, figures)
 
 
@@ -363,7 +364,9 @@ def test_notebook_renders_then_run_all_and_save_keep_it(lab: Lab, lab_tab: Shown
         wait_for_kernel(page)
         # The plotly renderer draws each new figure and adds its PNG to the model: saving must drop it again.
         page.wait_for_function(PNG_IN_MODEL_JS, arg=PLOTLY_MIME, timeout=RENDER_TIMEOUT)
-        page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
+        # Keyboard focus in the notebook, as a click gives it, without aiming at a point: after the width checks
+        # JupyterLab's toolbar can be laid over the notebook's corner for a while, and a click there hits the toolbar.
+        page.locator(f"{PANEL} .jp-Notebook").focus()
         page.keyboard.press("Control+s")
         # JupyterLab clears the dirty flag when the server has answered the save, so the file is written by then
         # (a later write would still show in test_opening_left_notebooks_untouched).

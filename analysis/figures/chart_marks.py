@@ -8,6 +8,7 @@ value. Text that could come from users goes through `safe_text`/`wrap_safe` here
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from analysis.figures.theme import (
 )
 
 LABEL_WRAP = 38
+BAR_LABEL_WRAP = 12  # characters per line under a vertical bar: five bars' labels fit side by side at 600 px
 HOVER_WRAP = 70
 ROW_PX = 56  # minimum plot height per category row
 LINE_PX = 17  # extra height per wrapped label line
@@ -64,6 +66,12 @@ def hover_text(*parts: object) -> str:
 def category_label(text: str) -> str:
     """A category label, escaped and wrapped."""
     return wrap_safe(text, LABEL_WRAP)
+
+
+def bar_label(text: str) -> str:
+    """A category label under a vertical bar, escaped and wrapped narrow at word breaks (never rotated)."""
+    lines = textwrap.wrap(text, BAR_LABEL_WRAP, break_long_words=False) or [text]
+    return "<br>".join(safe_text(line) for line in lines)
 
 
 def sources(*frames: pd.DataFrame | None) -> str:
@@ -148,9 +156,17 @@ def _usable(value: object, positive_only: bool) -> bool:
     return finite(value) and (not positive_only or float(value) > 0)  # type: ignore[arg-type]
 
 
+def label_side(x: float, low: float, high: float) -> str:
+    """Where a label above the point x goes on an axis from low to high: towards the side with more room, so it
+    starts at its point and never reaches over the axis' labels (give logarithms for a log axis)."""
+    return "top right" if x - low <= high - x else "top left"
+
+
 def open_ended(category: str, bound: float, end: float, colour: str, label: str,
-                hover: str, name: str, showlegend: bool = True) -> go.Scatter:
-    """A bound drawn as a tick at `bound` and a dotted arrow towards `end` (open-ended)."""
+                hover: str, name: str, showlegend: bool = True,
+                textposition: str = "top center") -> go.Scatter:
+    """A bound drawn as a tick at `bound` and a dotted arrow towards `end` (open-ended), its label above the
+    tick at `textposition` (label_side gives the side with room)."""
     direction = "right" if end > bound else "left"
     return go.Scatter(
         x=[bound, end], y=[category, category], mode="lines+markers+text", name=name,
@@ -158,7 +174,7 @@ def open_ended(category: str, bound: float, end: float, colour: str, label: str,
         line={"color": colour, "width": 3, "dash": "dot"},
         marker={"symbol": ["line-ns-open", f"triangle-{direction}"], "size": [24, 14],
                 "color": colour, "line": {"color": colour, "width": 3}},
-        text=[safe_text(label), ""], textposition="top center",
+        text=[safe_text(label), ""], textposition=textposition,
         textfont={"color": colour, "size": NOTE_SIZE + 1},
         hovertext=[hover, hover], hoverinfo="text",
     )
@@ -247,12 +263,12 @@ def fuzzy_band(fig: go.Figure, centre: float, halfwidth: float, y_index: int,
                   line={"color": rgba(colour, 0.6), "width": 1, "dash": "dot"})
 
 
-def add_share_bars(fig: go.Figure, category: str, value: float, mark: str, subject: str,
-                    q: str, hover: str, approximate: bool) -> None:
+def add_share_bars(fig: go.Figure, category: str, value: float, mark: str, q: str, hover: str,
+                   approximate: bool) -> None:
     """Two stacked bars on one row: the page's share and the rest (one block, not split)."""
     pattern = {"shape": "/", "solidity": 0.25} if approximate else None
     for x, base, colour, text, name in (
-        (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}% {subject}",
+        (value, 0.0, PAGE_COLOUR, f"{mark}{format_number(value)}%",  # its row's label names the subject
          f"Page figure ({q})" if q else "Page figure"),
         (100 - value, value, DERIVED_COLOUR, f"{mark}{format_number(100 - value)}% all other cases",
          "The rest (100% minus the page figure), not split by type"),

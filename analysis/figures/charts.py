@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from analysis.figures.chart_marks import (
     add_share_bars,
+    bar_label,
     category_axis,
     category_label,
     cell_text,
@@ -27,6 +28,7 @@ from analysis.figures.chart_marks import (
     hover_fact,
     hover_text,
     interval,
+    label_side,
     omitted_note,
     open_ended,
     records,
@@ -48,7 +50,6 @@ from analysis.figures.theme import (
     format_number,
     rgba,
     safe_text,
-    wrap_safe,
 )
 
 UNIT_LABELS = {
@@ -63,6 +64,8 @@ REFERENCE_COLUMNS = ("figure", "value", "lower", "upper", "source")
 RATE_COLUMNS = ("figure", "per_100k", "per_100k_lower", "per_100k_upper", "source")
 EVENT_COLUMNS = ("date", "label", "kind")
 EVENT_KINDS = ("comment", "page")
+SMALL_COUNT = 10  # bars of whole numbers up to this get a tick at every whole number
+TIMELINE_LANES = {"page": "Page dates", "comment": "Comments"}  # legend names, in row order (top first)
 
 OPEN_END_FACTOR = 1.5  # open-ended arrows run this far past the largest value (layout, not data)
 PLOT_PX = 300  # plot-area height of charts without category rows
@@ -94,7 +97,7 @@ def lower_bound_chart(facts_rows: pd.DataFrame, title: str | None = None,
         fig.add_trace(open_ended(category, float(row["lower"]), end, PAGE_COLOUR,
                                   label, hover_fact(row, label),
                                   "Page figure: a minimum (no upper limit given)",
-                                  showlegend=len(found) == 1))
+                                  showlegend=len(found) == 1, textposition=label_side(float(row["lower"]), 0, end)))
     for category in missing:
         fig.add_annotation(name="missing", x=0.01, xref="paper", y=category, yref="y",
                            xanchor="left", text="value missing on the page: not drawn",
@@ -129,6 +132,7 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
     if not every:
         raise ValueError("prevalence_comparison_chart: no positive value to draw")
     end = max(every) * OPEN_END_FACTOR
+    low = min(every) / OPEN_END_FACTOR
     fig = go.Figure()
     page_categories = []
     for i, row in enumerate(page):
@@ -138,12 +142,12 @@ def prevalence_comparison_chart(page_rate_rows: pd.DataFrame, reference_rows: pd
         label = f"at least {three_sig(rate)}"
         hover = hover_text(row["figure"], f"{label} {unit} (a minimum: the page's figure is a floor)",
                        row.get("population"), row.get("note"), row["source"])
-        fig.add_trace(open_ended(category, rate, end, PAGE_COLOUR, label, hover,
-                                  "Page figure: a minimum", showlegend=i == 0))
+        fig.add_trace(open_ended(category, rate, end, PAGE_COLOUR, label, hover, "Page figure: a minimum",
+                                 showlegend=i == 0,
+                                 textposition=label_side(math.log10(rate), math.log10(low), math.log10(end))))
     for trace in traces:
         fig.add_trace(trace)
     category_axis(fig, page_categories + ref_categories)
-    low = min(every) / OPEN_END_FACTOR
     fig.update_xaxes(type="log", range=[math.log10(low), math.log10(end * 1.15)], dtick="D2",
                      title={"text": axis_title})
     derived = reference_rows["kind"].eq("derived").any() if "kind" in reference_rows else False
@@ -215,21 +219,21 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
     focal_cat = category_label("By the page's figure: focal dystonia (both are focal)")
     other_cat = category_label("By the page's figure: all non-focal types")
     fig = go.Figure()
-    add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", subject, q,
-                    hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"),
-                    approximate)
+    add_share_bars(fig, page_cat, value, "\u2248" if approximate else "", q,
+                   hover_fact(dict(share_row), f"{lead}{format_number(value)}% {subject}"), approximate)
     implied = "Implied by the page: a minimum or maximum"
     fig.add_trace(open_ended(focal_cat, value, 100.0, DERIVED_COLOUR,
                               f"at least {lead}{format_number(value)}%",
                               hover_text(f"Focal dystonia: at least {lead}{format_number(value)}%",
-                                     f"Because {subject} are both focal dystonias"), implied))
+                                     f"Because {subject} are both focal dystonias"), implied,
+                              textposition=label_side(value, 0, 100)))
     fig.add_trace(open_ended(other_cat, rest, 0.0, DERIVED_COLOUR,
                               f"at most {lead}{format_number(rest)}%",
                               hover_text(f"Non-focal types together: at most {lead}"
                                      f"{format_number(rest)}%",
                                      "Segmental, multifocal, generalised and hemidystonia are "
                                      "not given separately on the page"),
-                              implied, showlegend=False))
+                              implied, showlegend=False, textposition=label_side(rest, 0, 100)))
     categories, omitted, shares = [page_cat, focal_cat, other_cat], [], []
     if published_rows is not None:
         require_columns(published_rows, REFERENCE_COLUMNS, "published_rows")
@@ -244,7 +248,7 @@ def share_chart(share_row: pd.Series, published_rows: pd.DataFrame | None = None
                                      (rest, other_cat, DERIVED_COLOUR)):
         fuzzy_band(fig, centre, halfwidth, order.index(category), colour)
     category_axis(fig, categories)
-    fig.update_xaxes(range=[0, 100], dtick=10, ticksuffix="%",
+    fig.update_xaxes(range=[0, 100], ticksuffix="%",  # plotly spaces the ticks for the width drawn
                      title={"text": "Share of cases (%): each row says of which cases"})
     fig.update_layout(barmode="overlay")
     default_title, default_caption = _share_texts(value, halfwidth, q, subject, shares)
@@ -363,8 +367,9 @@ def progression_schematic(years: float, source: str, qualifier: str = "about",
         line={"color": SCHEMATIC_COLOUR, "width": 3},
         hovertext=["Schematic, not data"] * len(xs), hoverinfo="text"))
     fig.add_vline(x=years, line={"color": PAGE_COLOUR, "width": 2, "dash": "dot"})
-    fig.add_annotation(name="years", x=years, y=0.08, xref="x", yref="y", xanchor="left",
-                       xshift=6, showarrow=False, font={"color": PAGE_COLOUR},
+    # left of the line, under the curve's rise: the right half's foot holds the "Schematic, not data" stamp
+    fig.add_annotation(name="years", x=years, y=0.08, xref="x", yref="y", xanchor="right",
+                       xshift=-6, showarrow=False, font={"color": PAGE_COLOUR},
                        text=safe_text(f"\u2248{format_number(years)} years (page: {about})"))
     for name, x, text in (("phase", years / 2, "Gradual progression"),
                           ("phase", years * 1.5, "Plateau (the page's claim)")):
@@ -394,31 +399,36 @@ def _day(date: pd.Timestamp) -> str:
 
 def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                    caption: str | None = None) -> go.Figure:
-    """Comments on a date axis against the page's dates (reviewed, review due, captured); the title compares the comments
-    with the first page date given (the last review), not with a date derived from the comments themselves."""
+    """Each dated event on a row of its own (page dates, then comments, each by date) on one date axis; the title
+    compares the comments with the first page date given (the last review), not with a date derived from them."""
     require_columns(events, EVENT_COLUMNS, "timeline_chart")
     unknown = sorted(set(events["kind"]) - set(EVENT_KINDS))
     if unknown:
         raise ValueError(f"timeline_chart: unknown event kind(s) {unknown}")
     dated = events.assign(date=pd.to_datetime(events["date"], errors="coerce"))
     undated = int(dated["date"].isna().sum())
-    dated = dated.dropna(subset=["date"]).sort_values(["date", "kind", "label"], kind="stable")
+    dated = dated.dropna(subset=["date"])
     if dated.empty:
         raise ValueError("timeline_chart: no event has a readable date")
-    lanes = {"page": "Page dates", "comment": "Comments"}
+    # One row per event: labels never share a line, so they cannot collide however close the dates are.
+    dated = dated.assign(row=[category_label(cell_text(label)) for label in dated["label"]],
+                         order=dated["kind"].map({kind: i for i, kind in enumerate(TIMELINE_LANES)}))
+    dated = dated.sort_values(["order", "date", "row"], kind="stable")
+    start, end = dated["date"].min(), dated["date"].max()
+    middle = start + (end - start) / 2
     fig = go.Figure()
-    for kind, colour, symbol, position in (("page", PAGE_COLOUR, "diamond", "top center"),
-                                           ("comment", COMMENT_COLOUR, "circle",
-                                            "bottom center")):
+    for kind, colour, symbol in (("page", PAGE_COLOUR, "diamond"), ("comment", COMMENT_COLOUR, "circle")):
         part = dated[dated["kind"] == kind]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=[d.strftime("%Y-%m-%d") for d in part["date"]], y=[lanes[kind]] * len(part),
-            mode="markers+text", name=lanes[kind], cliponaxis=False,
+            x=[d.strftime("%Y-%m-%d") for d in part["date"]], y=list(part["row"]),
+            mode="markers+text", name=TIMELINE_LANES[kind], cliponaxis=False,
             marker={"symbol": symbol, "size": 14, "color": colour},
-            text=[wrap_safe(cell_text(label), 18) for label in part["label"]],
-            textposition=position, textfont={"size": NOTE_SIZE},
+            # the date beside its mark, on the side with more room
+            text=[_day(d) for d in part["date"]],
+            textposition=["middle right" if d <= middle else "middle left" for d in part["date"]],
+            textfont={"size": NOTE_SIZE},
             hovertext=[hover_text(label, _day(d)) for label, d in zip(part["label"], part["date"], strict=True)],
             hoverinfo="text"))
     page = dated[dated["kind"] == "page"]
@@ -428,11 +438,9 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                       line={"color": rgba(PAGE_COLOUR, 0.6), "width": 1.5, "dash": "dot"},
                       layer="below")
     pad = pd.Timedelta(days=120)
-    fig.update_xaxes(type="date", range=[(dated["date"].min() - pad).strftime("%Y-%m-%d"),
-                                         (dated["date"].max() + pad).strftime("%Y-%m-%d")],
+    fig.update_xaxes(type="date", range=[(start - pad).strftime("%Y-%m-%d"), (end + pad).strftime("%Y-%m-%d")],
                      title={"text": "Date (year)"})
-    category_axis(fig, [lanes["page"], lanes["comment"]])
-    fig.update_yaxes(range=[-0.8, 1.8])
+    category_axis(fig, list(dict.fromkeys(dated["row"])))
     comments = dated[dated["kind"] == "comment"]
     default_title = f"{len(comments)} comments shown against the page's dates"
     if not comments.empty and not page.empty:
@@ -442,12 +450,11 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
         default_title = (f"{before} of {len(comments)} comments {verb} the page's date "
                          f"'{cell_text(first['label'])}' ({_day(first['date'])})")
     default_caption = ("Diamonds and dotted lines: dates printed on or recorded for the page; "
-                       "circles: comments, by the date shown beside each. Comments are personal "
-                       "views, not checked.")
+                       "circles: comments. Each has a row of its own, its date beside it. Comments are "
+                       "personal views, not checked.")
     if undated:
         default_caption += f" Not shown: {undated} event(s) without a readable date."
-    return apply_theme(fig, title or default_title, source, caption or default_caption,
-                       plot_height=PLOT_PX * 2 // 3)
+    return apply_theme(fig, title or default_title, source, caption or default_caption)
 
 
 def _span(value: float | None, lower: object, upper: object) -> tuple[float, float] | None:
@@ -465,7 +472,7 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
     """Generic vertical bars for counts or scores, optional error bars and target line."""
     require_columns(data, [c for c in (x, y, hover, lower, upper) if c], "bar_chart")
     rows = records(data)
-    categories = [category_label(cell_text(r[x])) for r in rows]
+    categories = [bar_label(cell_text(r[x])) for r in rows]
     values = [float(r[y]) if finite(r[y]) else None for r in rows]  # type: ignore[arg-type]
     error = None
     if lower and upper:
@@ -491,8 +498,12 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
         fig.add_annotation(name="target", x=1, xref="paper", xanchor="right", y=float(target),
                            yref="y", yanchor="bottom", showarrow=False,
                            text=safe_text(target_label or f"Target: {format_number(target)}"))
-    fig.update_xaxes(type="category", title={"text": safe_text(x_label)})
+    # level labels: plotly would turn crowded ones, pushing the axis title into the notes placed under it
+    fig.update_xaxes(type="category", title={"text": safe_text(x_label)}, tickangle=0)
     fig.update_yaxes(title={"text": safe_text(y_label)}, rangemode="tozero")
+    shown = [v for v in values if v is not None]
+    if shown and all(v == int(v) for v in shown) and max(shown) <= SMALL_COUNT:
+        fig.update_yaxes(dtick=1)  # small counts: whole-number ticks, never "1.5 figures"
     fig.update_layout(showlegend=False)
     return apply_theme(fig, title, source, caption, plot_height=PLOT_PX)
 

@@ -62,9 +62,12 @@ TEXT_COLOUR = "#222222"
 GRID_COLOUR = "#E6E6E6"
 AXIS_COLOUR = "#444444"
 
-# Charts fit their container from a 360 px output area (JupyterLab at 800 px with the file browser open) to
-# full width: plotly does not wrap text, so titles and notes are wrapped for the narrowest width and start at
-# the figure's left edge; the width itself is responsive (no fixed width, autosize, responsive config).
+# Charts fit their container from MIN_FIGURE_PX to full width: plotly does not wrap text, so titles and notes are
+# wrapped for the narrowest width and start at the figure's left edge; the width itself is responsive (no fixed
+# width, autosize, responsive config). Narrower, a plot area leaves too little room for data labels beside one
+# another, so a chart keeps MIN_FIGURE_PX and its output scrolls sideways (JupyterLab at 800 px with the file
+# browser open gives a 360 px output area): the report's CSS and .jupyter/custom/custom.css say so.
+MIN_FIGURE_PX = 600
 TITLE_WRAP = 42  # characters per title line (about 8 px each at TITLE_SIZE)
 NOTE_WRAP = 56  # characters per caption/source line (about 6 px each at NOTE_SIZE)
 EDGE_PX = 8  # gap between the figure's left edge and its title, legend and notes
