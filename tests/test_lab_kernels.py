@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from analysis.report import lab_kernels
+from tests.conftest import PROJECT_ROOT
+
+# A process that started the fork server and then ends, warning of any file it leaves open (ResourceWarning).
+STARTED_THEN_ENDS = """
+import os
+from analysis.report import lab_kernels
+zygote = lab_kernels.lab_zygote(dict(os.environ))
+print(zygote is not None and zygote.proc.pid)
+"""
 
 
 class FakeProcess:
@@ -76,3 +88,15 @@ def test_fresh_kernels_on_request(fake: Any) -> None:
     """DYSTONIA_FACTS_FRESH_KERNELS=1 in the server's environment: kernels start the ordinary way."""
     assert lab_kernels.lab_zygote({"PATH": "/bin", lab_kernels.FRESH_ENV: "1"}) is None
     assert FakeZygote.started == []
+
+
+@pytest.mark.skipif(not lab_kernels.supported(), reason="no fork server on this platform")
+def test_the_fork_server_is_stopped_when_its_process_ends() -> None:
+    """A process that started the fork server (JupyterLab's, or a test worker's for nbval) ends without a
+    ResourceWarning for the pipes to it, and the fork server ends with it."""
+    result = subprocess.run([sys.executable, "-X", "dev", "-c", STARTED_THEN_ENDS], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert "ResourceWarning" not in result.stderr, result.stderr
+    pid = int(result.stdout)
+    with pytest.raises(ProcessLookupError):  # reaped by the process that started it, before it ended
+        os.kill(pid, 0)

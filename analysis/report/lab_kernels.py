@@ -12,6 +12,7 @@ interpreter's ipykernel, or with DYSTONIA_FACTS_FRESH_KERNELS=1 in the server's 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import site
@@ -31,6 +32,17 @@ _SERVER: dict[str, Any] = {"key": None, "zygote": None}
 def installed_state() -> list[int]:
     """When the installed packages last changed (the site-packages folders' modification times)."""
     return [os.stat(path).st_mtime_ns for path in site.getsitepackages() if os.path.isdir(path)]
+
+
+def close_lab_zygote() -> None:
+    """Stop this process's fork server, if it started one (at exit: no pipe to it is left open)."""
+    zygote = _SERVER["zygote"]
+    _SERVER.update(key=None, zygote=None)
+    if zygote is not None:
+        zygote.close()
+
+
+atexit.register(close_lab_zygote)
 
 
 def lab_zygote(env: dict[str, str], per_kernel: tuple[str, ...] = PER_KERNEL) -> Zygote | None:
