@@ -277,7 +277,8 @@ def test_notebooks_are_committed() -> None:
 
 
 def assert_charts_fit(page: Any, name: str) -> None:
-    """At each window width, every chart follows the output width and keeps all its text inside its box, no text over other text."""
+    """At each window width, every chart follows the output width (never below MIN_FIGURE_PX: the output then
+    scrolls), keeps all its text inside its box and draws no text over other text."""
     for width in widths_from(page, WIDTHS):  # from the width it opened at: one redraw fewer
         resize(page, width)
         figures = settled_figures(page, PANEL)  # JupyterLab relays out, then the plotly renderer redraws each figure
