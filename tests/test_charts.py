@@ -492,6 +492,30 @@ def test_bar_chart_missing_value_is_labelled_not_zero(
     assert _annotation(fig, "target").text == "Target: 4 points"
 
 
+def test_more_bars_than_fit_side_by_side_lie_one_per_row() -> None:
+    """Up to MAX_COLUMNS bars stand side by side, labels wrapped level under them; more lie horizontally, one
+    labelled row each in the data's order, with room beyond both ends for the values written there, the missing
+    one labelled, error bars and target along the value axis."""
+    few = pd.DataFrame({"who": ["a lower bound", "b", "c"], "n": [1.0, 2.0, 0.0]})
+    fig = charts.bar_chart(few, "who", "n", title="t", source=SOURCE, x_label="Kind", y_label="Figures")
+    assert fig.data[0].orientation is None and list(fig.data[0].x) == ["a lower<br>bound", "b", "c"]
+    assert fig.layout.xaxis.tickangle == 0 and fig.layout.yaxis.dtick == 1  # whole numbers, never "1.5 figures"
+    names = [f"Commenter {letter}" for letter in "ABCDEFGHIJKL"]
+    scores = [-0.8, None, *[0.5] * 10]
+    many = pd.DataFrame({"who": names, "score": scores, "lo": [-0.9, None, *[0.4] * 10], "hi": [-0.7, None, *[0.6] * 10]})
+    fig = charts.bar_chart(many, "who", "score", title="t", source=SOURCE, x_label="Comment", y_label="Score",
+                           target=0.2, lower="lo", upper="hi")
+    bar = fig.data[0]
+    assert len(names) > charts.MAX_COLUMNS and bar.orientation == "h"
+    assert list(bar.y) == names and list(bar.x) == scores
+    assert list(reversed(fig.layout.yaxis.categoryarray)) == names  # top to bottom as given
+    low, high = fig.layout.xaxis.range
+    assert low < -0.8 and high > 0.5 and fig.layout.xaxis.dtick is None
+    assert _annotation(fig, "missing").y == "Commenter B"
+    assert list(bar.error_x.array)[:2] == pytest.approx([0.1, None], nan_ok=True)
+    assert fig.layout.shapes[0].x0 == 0.2 and fig.layout.xaxis.title.text == "Score"
+
+
 def test_hostile_text_never_reaches_json_unescaped(facts: pd.DataFrame) -> None:
     """User text in titles, sources, labels and hover is escaped everywhere in the output."""
     hostile = facts[facts["kind"] == "lower_bound"].assign(sentence=HOSTILE, measure=HOSTILE)

@@ -64,6 +64,8 @@ REFERENCE_COLUMNS = ("figure", "value", "lower", "upper", "source")
 RATE_COLUMNS = ("figure", "per_100k", "per_100k_lower", "per_100k_upper", "source")
 EVENT_COLUMNS = ("date", "label", "kind")
 EVENT_KINDS = ("comment", "page")
+BAR_TEXT_ROOM = 0.2  # share of a horizontal bar chart's span added beyond each end for the values written there
+MAX_COLUMNS = 5  # vertical bars at most; more lie horizontally, one labelled row each
 SMALL_COUNT = 10  # bars of whole numbers up to this get a tick at every whole number
 TIMELINE_LANES = {"page": "Page dates", "comment": "Comments"}  # legend names, in row order (top first)
 
@@ -469,10 +471,12 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
               target: float | None = None, target_label: str | None = None,
               hover: str | None = None, lower: str | None = None,
               upper: str | None = None) -> go.Figure:
-    """Generic vertical bars for counts or scores, optional error bars and target line."""
+    """Bars for counts or scores (`x` the categories, `y` the values), optional error bars and target line:
+    vertical up to MAX_COLUMNS bars, whose labels fit side by side at MIN_FIGURE_PX; more lie one per row."""
     require_columns(data, [c for c in (x, y, hover, lower, upper) if c], "bar_chart")
     rows = records(data)
-    categories = [bar_label(cell_text(r[x])) for r in rows]
+    columns = len(rows) <= MAX_COLUMNS
+    categories = [(bar_label if columns else category_label)(cell_text(r[x])) for r in rows]
     values = [float(r[y]) if finite(r[y]) else None for r in rows]  # type: ignore[arg-type]
     error = None
     if lower and upper:
@@ -482,30 +486,43 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
                  "arrayminus": [s[0] if s else None for s in spans]}
     hovers = [hover_text(r[x], f"{y_label}: {format_number(v) if v is not None else 'missing'}",
                      r[hover] if hover else "") for r, v in zip(rows, values, strict=True)]
+    shown = [v for v in values if v is not None]
+    # (category axis, value axis): x and y for columns, y and x for rows
+    cat, val = ("x", "y") if columns else ("y", "x")
     fig = go.Figure(go.Bar(
-        x=categories, y=values, name=safe_text(y_label), error_y=error,
-        marker={"color": colour}, hovertext=hovers, hoverinfo="text",
+        {cat: categories, val: values, f"error_{val}": error, **({} if columns else {"orientation": "h"})},
+        name=safe_text(y_label), marker={"color": colour}, hovertext=hovers, hoverinfo="text",
         text=[format_number(v) if v is not None else "" for v in values],
         textposition="outside", cliponaxis=False))
     for category, value in zip(categories, values, strict=True):
         if value is None:
-            fig.add_annotation(name="missing", x=category, y=0, xref="x", yref="y",
-                               yanchor="bottom", showarrow=False, text="missing",
-                               font={"color": SCHEMATIC_COLOUR, "size": NOTE_SIZE})
+            fig.add_annotation({cat: category, val: 0}, name="missing", xref="x", yref="y",
+                               **({"yanchor": "bottom"} if columns else {"xanchor": "left"}), showarrow=False,
+                               text="missing", font={"color": SCHEMATIC_COLOUR, "size": NOTE_SIZE})
     if target is not None and finite(target):
-        fig.add_hline(y=float(target), line={"color": SCHEMATIC_COLOUR, "width": 2,
-                                             "dash": "dash"})
-        fig.add_annotation(name="target", x=1, xref="paper", xanchor="right", y=float(target),
-                           yref="y", yanchor="bottom", showarrow=False,
-                           text=safe_text(target_label or f"Target: {format_number(target)}"))
-    # level labels: plotly would turn crowded ones, pushing the axis title into the notes placed under it
-    fig.update_xaxes(type="category", title={"text": safe_text(x_label)}, tickangle=0)
-    fig.update_yaxes(title={"text": safe_text(y_label)}, rangemode="tozero")
-    shown = [v for v in values if v is not None]
+        line = {"color": SCHEMATIC_COLOUR, "width": 2, "dash": "dash"}
+        label = safe_text(target_label or f"Target: {format_number(target)}")
+        if columns:
+            fig.add_hline(y=float(target), line=line)
+            fig.add_annotation(name="target", x=1, xref="paper", xanchor="right", y=float(target),
+                               yref="y", yanchor="bottom", showarrow=False, text=label)
+        else:
+            fig.add_vline(x=float(target), line=line)
+            fig.add_annotation(name="target", x=float(target), xref="x", xanchor="left", y=1, yref="paper",
+                               yanchor="bottom", showarrow=False, text=label)
+    if columns:
+        # level labels: plotly would turn crowded ones, pushing the axis title into the notes placed under it
+        fig.update_xaxes(type="category", title={"text": safe_text(x_label)}, tickangle=0)
+    else:
+        category_axis(fig, categories)  # top to bottom in the data's order; the labels say what each row is
+        low, high = min(0.0, *shown), max(0.0, *shown)
+        room = (high - low or 1.0) * BAR_TEXT_ROOM  # for the value written beyond each bar's end
+        fig.update_xaxes(range=[low - room if low < 0 else 0, high + room if high > 0 else 0])
+    fig.update_layout({f"{val}axis": {"title": {"text": safe_text(y_label)}, "rangemode": "tozero"}},
+                      showlegend=False)
     if shown and all(v == int(v) for v in shown) and max(shown) <= SMALL_COUNT:
-        fig.update_yaxes(dtick=1)  # small counts: whole-number ticks, never "1.5 figures"
-    fig.update_layout(showlegend=False)
-    return apply_theme(fig, title, source, caption, plot_height=PLOT_PX)
+        fig.update_layout({f"{val}axis": {"dtick": 1}})  # small counts: whole-number ticks, never "1.5 figures"
+    return apply_theme(fig, title, source, caption, plot_height=PLOT_PX if columns else rows_px(categories))
 
 
 def uk_counts_chart(page_rows: pd.DataFrame, counts: pd.DataFrame, title: str | None = None,
