@@ -17,6 +17,7 @@ from analysis.output_dir import (
     fault_exit,
     locked,
     recover,
+    remove_own_tempdirs,
     shown,
     staged,
     swap_in,
@@ -179,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     code = main()
     # Every output is written, closed and swapped in by now: end without tearing down pandas, plotly and
-    # nbconvert module by module (0.3 s of every command).
+    # nbconvert module by module (0.3 s of every command). os._exit skips atexit: remove our temporary folders.
+    remove_own_tempdirs()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

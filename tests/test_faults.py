@@ -469,3 +469,21 @@ def test_only_the_temporary_folders_of_ended_builds_are_removed() -> None:
     finally:
         shutil.rmtree(dead, ignore_errors=True)
         shutil.rmtree(live, ignore_errors=True)
+
+
+# A process that makes a build's private temporary folder and ends without removing it.
+LEFT_AT_EXIT = """
+from analysis import output_dir
+print(output_dir.private_tempdir(output_dir.SOCKETS_PREFIX), flush=True)
+"""
+
+
+def test_a_process_that_ends_takes_its_temporary_folders_with_it() -> None:
+    """A build's private temporary folder still there when its process ends (its thread stopped before its own
+    clean-up) is removed as the process ends (atexit; `python -m analysis` calls the same before os._exit), not
+    left in /tmp for the next build to find."""
+    result = subprocess.run([sys.executable, "-c", LEFT_AT_EXIT], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=60, check=True)
+    folder = Path(result.stdout.strip())
+    assert folder.name.startswith(output_dir.SOCKETS_PREFIX)
+    assert not folder.exists()
