@@ -30,7 +30,7 @@ SLOW_OPTIONAL := rfc3987-syntax lark
 $(STAMP): pyproject.toml requirements.lock .jupyter/overrides.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	if $(PY) -m pip install --quiet --constraint requirements.lock uv \
-	    && mkdir -p $(VENV)/tmp && TMPDIR=$(CURDIR)/$(VENV)/tmp $(VENV)/bin/uv pip install --quiet --compile-bytecode --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
+	    && mkdir -p $(VENV)/tmp && TMPDIR=$(abspath $(VENV))/tmp $(VENV)/bin/uv pip install --quiet --compile-bytecode --native-tls --python $(PY) --constraint requirements.lock --editable '.[dev]'; \
 	then echo "installed with uv"; \
 	else $(PY) -m pip install --quiet --constraint requirements.lock --editable '.[dev]'; fi
 	$(PY) -m pip uninstall --quiet --yes $(SLOW_OPTIONAL)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 # Private folders a build keeps in the system's temporary folder (its notebooks' parts, its kernels' sockets).
 PARTS_PREFIX, SOCKETS_PREFIX = "dystonia-facts-parts-", "dystonia-facts-kernels-"
-_EXIT_HOOK: list[object] = []  # remove_own_tempdirs, once registered with atexit
 PAUSE_ENV = "DYSTONIA_FACTS_PAUSE_AT"  # test hook: "name" or "name:release-file" pauses a build there
 _HINTS = {
     errno.ENOSPC: "the disk is full: free some space and run again",
@@ -127,17 +126,16 @@ def private_tempdir(prefix: str) -> Path:
     """A new private folder in the system's temporary folder named after this process (PREFIX<pid>-<random>): if
     the process ends before its build removed the folder, remove_own_tempdirs does at exit; if it is killed, the
     next build does (remove_orphans)."""
-    if not _EXIT_HOOK:
-        atexit.register(remove_own_tempdirs)
-        _EXIT_HOOK.append(remove_own_tempdirs)
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
 
 
 def remove_own_tempdirs() -> None:
     """Remove this process's private_tempdir folders that are still there (a build's thread stopped before its own
     clean-up: cancelled, or its process ending); `python -m analysis` calls it before os._exit, others at exit."""
-    for path in orphans(os.getpid()):
-        shutil.rmtree(path, ignore_errors=True)
+    remove_orphans(os.getpid())
+
+
+atexit.register(remove_own_tempdirs)  # the process id is read at exit: a forked child never removes its parent's
 
 
 def pid_alive(pid: int) -> bool:
@@ -167,9 +165,10 @@ def orphans(pid: int | None = None) -> list[Path]:
     return sorted(found)
 
 
-def remove_orphans() -> None:
-    """Remove what killed builds left in the system's temporary folder (their private_tempdir folders)."""
-    for path in orphans():
+def remove_orphans(pid: int | None = None) -> None:
+    """Remove what killed builds left in the system's temporary folder (their private_tempdir folders), or, given
+    `pid`, that process's."""
+    for path in orphans(pid):
         shutil.rmtree(path, ignore_errors=True)
 
 

@@ -11,6 +11,7 @@ import math
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -156,10 +157,11 @@ def _usable(value: object, positive_only: bool) -> bool:
     return finite(value) and (not positive_only or float(value) > 0)  # type: ignore[arg-type]
 
 
-def label_side(x: float, low: float, high: float) -> str:
-    """Where a label above the point x goes on an axis from low to high: towards the side with more room, so it
-    starts at its point and never reaches over the axis' labels (give logarithms for a log axis)."""
-    return "top right" if x - low <= high - x else "top left"
+def label_side(x: Any, low: Any, high: Any, level: str = "top") -> str:
+    """Where a label at the point x goes on an axis from low to high (numbers or dates): at `level` ("top",
+    "middle"), towards the side with more room, so it starts at its point and never reaches over the axis' labels
+    (give logarithms for a log axis)."""
+    return f"{level} right" if x - low <= high - x else f"{level} left"
 
 
 def open_ended(category: str, bound: float, end: float, colour: str, label: str,

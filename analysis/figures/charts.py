@@ -417,7 +417,6 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
                          order=dated["kind"].map({kind: i for i, kind in enumerate(TIMELINE_LANES)}))
     dated = dated.sort_values(["order", "date", "row"], kind="stable")
     start, end = dated["date"].min(), dated["date"].max()
-    middle = start + (end - start) / 2
     fig = go.Figure()
     for kind, colour, symbol in (("page", PAGE_COLOUR, "diamond"), ("comment", COMMENT_COLOUR, "circle")):
         part = dated[dated["kind"] == kind]
@@ -429,7 +428,7 @@ def timeline_chart(events: pd.DataFrame, source: str, title: str | None = None,
             marker={"symbol": symbol, "size": 14, "color": colour},
             # the date beside its mark, on the side with more room
             text=[_day(d) for d in part["date"]],
-            textposition=["middle right" if d <= middle else "middle left" for d in part["date"]],
+            textposition=[label_side(d, start, end, "middle") for d in part["date"]],
             textfont={"size": NOTE_SIZE},
             hovertext=[hover_text(label, _day(d)) for label, d in zip(part["label"], part["date"], strict=True)],
             hoverinfo="text"))
@@ -515,7 +514,7 @@ def bar_chart(data: pd.DataFrame, x: str, y: str, *, title: str, source: str, x_
         fig.update_xaxes(type="category", title={"text": safe_text(x_label)}, tickangle=0)
     else:
         category_axis(fig, categories)  # top to bottom in the data's order; the labels say what each row is
-        low, high = min(0.0, *shown), max(0.0, *shown)
+        low, high = min([0.0, *shown]), max([0.0, *shown])  # every value missing: 0 to 0
         room = (high - low or 1.0) * BAR_TEXT_ROOM  # for the value written beyond each bar's end
         fig.update_xaxes(range=[low - room if low < 0 else 0, high + room if high > 0 else 0])
     fig.update_layout({f"{val}axis": {"title": {"text": safe_text(y_label)}, "rangemode": "tozero"}},
